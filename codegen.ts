@@ -1,0 +1,32 @@
+import type { CodegenConfig } from '@graphql-codegen/cli';
+
+/** Resolver types generated from `schema/`, mapped to the internal models the resolvers return. */
+const config: CodegenConfig = {
+  schema: 'schema/*.graphql',
+  generates: {
+    'src/graphql/generated/resolvers-types.ts': {
+      plugins: ['typescript', 'typescript-resolvers'],
+      config: {
+        federation: true,
+        useIndexSignature: true,
+        useTypeImports: true,
+        enumsAsTypes: true,
+        contextType: '../context#GraphQLContext',
+        mappers: {
+          Product: '../../domain/model#ProductRef',
+          ProductImage: '../../domain/model#ImageRecord',
+          ProductFile: '../../domain/model#FileRecord',
+          ImageVariant: '../../domain/model#StoredVariant',
+          UploadTarget: '../../domain/model#UploadTarget as UploadTargetModel',
+          MediaUserError: '../../domain/errors#MediaError',
+        },
+        scalars: {
+          DateTime: 'string',
+          Upload: "Promise<import('../../media/media-service').IncomingUpload>",
+        },
+      },
+    },
+  },
+};
+
+export default config;

@@ -1,0 +1,13 @@
+import type { Config } from 'jest';
+
+const config: Config = {
+  preset: 'ts-jest',
+  testEnvironment: 'node',
+  roots: ['<rootDir>/test'],
+  testMatch: ['**/*.test.ts'],
+  testTimeout: 30_000,
+  // Each test file starts its own servers on 127.0.0.1:0; two workers suit the 2-core machines.
+  maxWorkers: 2,
+};
+
+export default config;

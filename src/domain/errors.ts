@@ -1,0 +1,65 @@
+import type { ProviderName } from './model';
+
+/** Stable error codes of the public contract. */
+export type MediaErrorCode =
+  | 'INVALID_ID'
+  | 'INVALID_INPUT'
+  | 'NOT_FOUND'
+  | 'PROVIDER_NOT_CONFIGURED'
+  | 'UNSUPPORTED_BY_PROVIDER'
+  | 'UNAUTHORIZED'
+  | 'FILE_TOO_LARGE'
+  | 'UNSUPPORTED_MEDIA_TYPE'
+  | 'PROVIDER_REJECTED'
+  | 'PROVIDER_UNAVAILABLE'
+  | 'CONFLICT';
+
+/** An expected failure, returned (never thrown) and shown to clients as a `MediaUserError`. */
+export interface MediaError {
+  code: MediaErrorCode;
+  message: string;
+  field?: string[];
+  provider?: ProviderName;
+  retryable: boolean;
+}
+
+/** The outcome of an operation that can fail in an expected way. */
+export type Result<T> = { ok: true; value: T } | { ok: false; error: MediaError };
+
+export function ok<T>(value: T): Result<T> {
+  return { ok: true, value };
+}
+
+export function fail<T = never>(
+  code: MediaErrorCode,
+  message: string,
+  extra: { field?: string[]; provider?: ProviderName } = {},
+): Result<T> {
+  return { ok: false, error: { code, message, ...extra, retryable: code === 'PROVIDER_UNAVAILABLE' } };
+}
+
+/**
+ * Thrown from deep inside a stream pipeline (where returning is not possible)
+ * and turned back into a `Result` at the boundary by `catchMediaError`.
+ */
+export class MediaFailure extends Error {
+  constructor(readonly error: MediaError) {
+    super(error.message);
+    this.name = 'MediaFailure';
+  }
+
+  static of(code: MediaErrorCode, message: string, extra: { field?: string[]; provider?: ProviderName } = {}) {
+    const result = fail(code, message, extra);
+    return new MediaFailure((result as { ok: false; error: MediaError }).error);
+  }
+}
+
+/** Runs `fn`, turning a thrown `MediaFailure` into a failed `Result`; anything else is a real bug and rethrown. */
+export async function catchMediaError<T>(fn: () => Promise<Result<T>>): Promise<Result<T>> {
+  try {
+    return await fn();
+  } catch (err) {
+    if (err instanceof MediaFailure) return { ok: false, error: err.error };
+    throw err;
+  }
+}

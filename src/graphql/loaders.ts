@@ -1,0 +1,46 @@
+import DataLoader from 'dataloader';
+import type { FileRecord, ImageRecord } from '../domain/model';
+import type { MediaIndex } from '../store/media-index';
+
+/** Keys per batched statement; well under SQLite's limit on bound parameters. */
+export const MAX_BATCH_SIZE = 500;
+
+/** One set per request, so a router's `_entities` call with hundreds of representations costs one statement per kind. */
+export interface Loaders {
+  imagesByProductId: DataLoader<string, ImageRecord[]>;
+  imageById: DataLoader<string, ImageRecord | null>;
+  filesByProductId: DataLoader<string, FileRecord[]>;
+  fileById: DataLoader<string, FileRecord | null>;
+}
+
+/** A DataLoader over one batched index read, answering `missing` for keys the read did not find. */
+function batched<V>(read: (keys: readonly string[]) => Map<string, V>, missing: () => V): DataLoader<string, V> {
+  return new DataLoader(
+    (keys) => {
+      const found = read(keys);
+      return Promise.resolve(keys.map((key) => found.get(key) ?? missing()));
+    },
+    { maxBatchSize: MAX_BATCH_SIZE },
+  );
+}
+
+export function createLoaders(index: MediaIndex): Loaders {
+  return {
+    imagesByProductId: batched(
+      (ids) => index.imagesByProductIds(ids),
+      () => [],
+    ),
+    imageById: batched<ImageRecord | null>(
+      (ids) => index.imagesByIds(ids),
+      () => null,
+    ),
+    filesByProductId: batched(
+      (ids) => index.filesByProductIds(ids),
+      () => [],
+    ),
+    fileById: batched<FileRecord | null>(
+      (ids) => index.filesByIds(ids),
+      () => null,
+    ),
+  };
+}

@@ -1,0 +1,39 @@
+import { timingSafeEqual } from 'node:crypto';
+import type { RequestHandler } from 'express';
+
+/**
+ * Refuses a multipart request that lacks a preflight header before its body is
+ * parsed, so no upload is even read: the same rule as Apollo Server's CSRF
+ * prevention, applied ahead of graphql-upload.
+ */
+export const requirePreflightForMultipart: RequestHandler = (req, res, next) => {
+  const type = (req.headers['content-type'] ?? '').toLowerCase();
+  const preflighted = Boolean(req.headers['apollo-require-preflight'] || req.headers['x-apollo-operation-name']);
+  if (type.includes('multipart/form-data') && !preflighted) {
+    res.status(400).json({
+      errors: [
+        {
+          message:
+            'This operation has been blocked as a potential Cross-Site Request Forgery (CSRF). ' +
+            'Multipart requests must carry the header `Apollo-Require-Preflight: true`.',
+          extensions: { code: 'BAD_REQUEST' },
+        },
+      ],
+    });
+    return;
+  }
+  next();
+};
+
+/** With `ROUTER_SECRET` set, only requests with the matching `router-authorization` header reach GraphQL. */
+export function requireRouterSecret(secret: string | undefined): RequestHandler {
+  const expected = secret === undefined ? undefined : Buffer.from(secret);
+  return (req, res, next) => {
+    if (!expected) return next();
+    const given = Buffer.from(String(req.headers['router-authorization'] ?? ''));
+    if (given.length === expected.length && timingSafeEqual(given, expected)) return next();
+    res.status(401).json({
+      errors: [{ message: 'Missing or wrong router-authorization', extensions: { code: 'UNAUTHENTICATED' } }],
+    });
+  };
+}

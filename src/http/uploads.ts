@@ -1,0 +1,43 @@
+import { Router, type Request, type Response } from 'express';
+import type { MediaErrorCode } from '../domain/errors';
+import { FORBIDDEN_UPLOAD, type MediaService } from '../media/media-service';
+
+/** The HTTP status for each way an upload can be refused. */
+export const UPLOAD_STATUS: Partial<Record<MediaErrorCode | typeof FORBIDDEN_UPLOAD, number>> = {
+  [FORBIDDEN_UPLOAD]: 403,
+  FILE_TOO_LARGE: 413,
+  UNSUPPORTED_MEDIA_TYPE: 415,
+  INVALID_INPUT: 400,
+  NOT_FOUND: 404,
+  PROVIDER_NOT_CONFIGURED: 503,
+  PROVIDER_UNAVAILABLE: 503,
+  UNAUTHORIZED: 502,
+  PROVIDER_REJECTED: 502,
+};
+
+/** `PUT /uploads/<token>`: the upload URLs handed out for LOCAL (and providers that forward bytes). */
+export function uploadRouter(media: MediaService): Router {
+  const router = Router();
+  router.put('/uploads/:token', async (req: Request<{ token: string }>, res: Response) => {
+    const header = req.headers['content-length'];
+    const declared = header === undefined ? undefined : Number(header);
+    const outcome = await media.receiveUpload(
+      req.params.token,
+      req,
+      declared !== undefined && Number.isFinite(declared) ? declared : undefined,
+    );
+    if (outcome.ok) {
+      res.status(200).json(outcome.value);
+      return;
+    }
+    const status = UPLOAD_STATUS[outcome.error.code] ?? 400;
+    // A refused body may still be arriving; say so and close rather than read it all.
+    if (!req.complete) res.setHeader('Connection', 'close');
+    res.status(status).json({ error: { code: outcome.error.code, message: outcome.error.message } });
+  });
+  router.all('/uploads/:token', (_req, res) => {
+    res.setHeader('Allow', 'PUT');
+    res.status(405).json({ error: { code: 'METHOD_NOT_ALLOWED', message: 'Upload URLs take PUT' } });
+  });
+  return router;
+}

@@ -1,0 +1,539 @@
+import { randomUUID } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import type { Readable } from 'node:stream';
+import { isAllowedImageType, normaliseDeclaredType, sniffContentType } from '../domain/content-type';
+import { catchMediaError, fail, ok, type MediaError, type Result } from '../domain/errors';
+import { formatGlobalId, isAcceptableIdText, parseGlobalId, type GlobalId } from '../domain/ids';
+import { PROVIDERS, type FileRecord, type ImageRecord, type ProviderName, type UploadTarget } from '../domain/model';
+import {
+  CAPABILITY_OF_CHANGE,
+  type ImageChanges,
+  type MediaCapability,
+  type MediaProviderAdapter,
+  type ReceivedBytes,
+} from '../providers/provider';
+import type { BlobStore } from '../store/blob-store';
+import type { ImagePatch, MediaIndex } from '../store/media-index';
+import { openSourceUrl, type SourceFetchOptions } from './source-fetch';
+import { spoolToFile } from './spool';
+import type { UploadGrants } from './upload-grants';
+import { cleanText, declaredByteSize, declaredImageType, MAX_ALT_LENGTH, MAX_NAME_LENGTH } from './validation';
+
+/** Input of `requestImageUpload`, as the GraphQL layer passes it. */
+export interface RequestImageUploadInput {
+  productId?: string | null;
+  imageId?: string | null;
+  provider?: ProviderName | null;
+  fileName?: string | null;
+  contentType?: string | null;
+  byteSize?: number | null;
+  forceUpdate?: boolean | null;
+  alt?: string | null;
+  name?: string | null;
+}
+
+export interface RequestFileUploadInput {
+  productId: string;
+  provider?: ProviderName | null;
+  fileName: string;
+  contentType?: string | null;
+  byteSize?: number | null;
+}
+
+/** A file sent in a multipart request, as graphql-upload-minimal hands it over. */
+export interface IncomingUpload {
+  createReadStream(): Readable;
+}
+
+export interface UpdateImageInput {
+  id: string;
+  file?: Promise<IncomingUpload> | null;
+  sourceUrl?: string | null;
+  name?: string | null;
+  alt?: string | null;
+  ordering?: number | null;
+  enabled?: boolean | null;
+  thumbnail?: boolean | null;
+}
+
+export interface MediaServiceOptions {
+  index: MediaIndex;
+  blobs: BlobStore;
+  grants: UploadGrants;
+  providers: readonly MediaProviderAdapter[];
+  defaultProvider: ProviderName;
+  maxImageBytes: number;
+  maxFileBytes: number;
+  sourceFetch: SourceFetchOptions;
+  /** Base of every URL handed out, without a trailing slash. */
+  publicUrl: () => string;
+}
+
+/** Why an upload URL was refused before any bytes were considered (HTTP 403). */
+export const FORBIDDEN_UPLOAD = 'FORBIDDEN_UPLOAD';
+export type UploadOutcome =
+  | { ok: true; value: { id: string; status: string } }
+  | { ok: false; error: MediaError | { code: typeof FORBIDDEN_UPLOAD; message: string } };
+
+const INCOMING = 'incoming';
+
+/**
+ * The application layer: validates input, picks the provider, checks what it
+ * can do, has it do the work, and records the outcome in the index. It knows
+ * the provider interface only, never a provider's wire format.
+ */
+export class MediaService {
+  private readonly providers: Map<ProviderName, MediaProviderAdapter>;
+
+  constructor(private readonly options: MediaServiceOptions) {
+    this.providers = new Map(options.providers.map((p) => [p.name, p]));
+    for (const name of PROVIDERS) {
+      if (!this.providers.has(name)) throw new Error(`No adapter for provider ${name}`);
+    }
+  }
+
+  get index(): MediaIndex {
+    return this.options.index;
+  }
+
+  /** An absolute URL for a stored location (LOCAL locations are paths below the public URL). */
+  absoluteUrl(location: string): string {
+    return location.startsWith('/') ? `${this.options.publicUrl()}${location}` : location;
+  }
+
+  /** Where a file can be downloaded now; null until its bytes are stored. */
+  downloadUrlOf(file: FileRecord): string | null {
+    if (file.status !== 'READY') return null;
+    const provider = this.providers.get(file.provider)!;
+    return provider.downloadUrl?.(file) ?? file.downloadUrl;
+  }
+
+  /** Every provider with its traits, in the contract's order. */
+  listProviders() {
+    return PROVIDERS.map((name) => {
+      const p = this.providers.get(name)!;
+      return {
+        provider: name,
+        configured: p.configured,
+        isDefault: name === this.options.defaultProvider,
+        singleImage: p.singleImage,
+        capabilities: [...p.capabilities],
+      };
+    });
+  }
+
+  /** A provider that is configured and can do `capability`, or the error saying why not. */
+  private usableProvider(name: ProviderName, capability?: MediaCapability, field?: string[]) {
+    const provider = this.providers.get(name)!;
+    if (!provider.configured) {
+      return fail<MediaProviderAdapter>('PROVIDER_NOT_CONFIGURED', `The provider ${name} is not configured`, {
+        provider: name,
+      });
+    }
+    if (capability && !provider.capabilities.has(capability)) {
+      return fail<MediaProviderAdapter>(
+        'UNSUPPORTED_BY_PROVIDER',
+        `The provider ${name} does not support ${capability}`,
+        { provider: name, field },
+      );
+    }
+    return ok(provider);
+  }
+
+  private parseImageId(text: string, field: string[]): Result<GlobalId> {
+    const id = parseGlobalId(text, 'ProductImage');
+    if (!id) return fail('INVALID_ID', 'Not a ProductImage id', { field });
+    const provider = this.providers.get(id.provider)!;
+    if (provider.singleImage && id.localId !== 'primary') {
+      return fail('INVALID_ID', `${id.provider} holds one image per product; its image id is "primary"`, { field });
+    }
+    return ok(id);
+  }
+
+  /**
+   * The indexed image, or for a remote provider one not seen yet (a draft the
+   * index records once the provider accepts a write). LOCAL images exist only
+   * once the subgraph has made them.
+   */
+  private imageFor(id: GlobalId, field: string[]): Result<{ image: ImageRecord; isNew: boolean }> {
+    const gid = formatGlobalId(id);
+    const existing = this.options.index.getImage(gid);
+    if (existing) return ok({ image: existing, isNew: false });
+    if (id.provider === 'LOCAL') return fail('NOT_FOUND', 'No such image', { field });
+    return ok({ image: this.draftImage(id), isNew: true });
+  }
+
+  private draftImage(id: GlobalId, status: ImageRecord['status'] = 'READY'): ImageRecord {
+    const now = new Date().toISOString();
+    return {
+      id: formatGlobalId(id),
+      provider: id.provider,
+      productId: id.productId,
+      imageId: id.localId,
+      providerImageId: null,
+      status,
+      name: null,
+      alt: null,
+      ordering: this.options.index.nextOrdering(id.productId),
+      isThumbnail: false,
+      enabled: true,
+      width: null,
+      height: null,
+      contentType: null,
+      byteSize: null,
+      sha256: null,
+      blobKey: null,
+      variants: [],
+      createdAt: now,
+      updatedAt: now,
+    };
+  }
+
+  async requestImageUpload(
+    input: RequestImageUploadInput,
+  ): Promise<Result<{ image: ImageRecord; upload: UploadTarget }>> {
+    const hasProduct = input.productId !== undefined && input.productId !== null;
+    const hasImage = input.imageId !== undefined && input.imageId !== null;
+    if (hasProduct === hasImage) {
+      return fail('INVALID_INPUT', 'Give either productId or imageId', {
+        field: ['input', hasProduct ? 'imageId' : 'productId'],
+      });
+    }
+    let target: GlobalId;
+    if (hasImage) {
+      const parsed = this.parseImageId(input.imageId!, ['input', 'imageId']);
+      if (!parsed.ok) return parsed;
+      target = parsed.value;
+    } else {
+      if (!isAcceptableIdText(input.productId!)) {
+        return fail('INVALID_ID', 'Not a product id', { field: ['input', 'productId'] });
+      }
+      const providerName = input.provider ?? this.options.defaultProvider;
+      const provider = this.providers.get(providerName)!;
+      target = {
+        kind: 'ProductImage',
+        provider: providerName,
+        productId: input.productId!,
+        localId: provider.singleImage ? 'primary' : randomUUID(),
+      };
+    }
+    const usable = this.usableProvider(target.provider, 'REQUEST_IMAGE_UPLOAD', [
+      'input',
+      hasImage ? 'imageId' : 'provider',
+    ]);
+    if (!usable.ok) return usable;
+    const provider = usable.value;
+
+    const contentType =
+      input.contentType == null ? undefined : declaredImageType(input.contentType, ['input', 'contentType']);
+    if (contentType && !contentType.ok) return contentType;
+    const byteSize =
+      input.byteSize == null
+        ? undefined
+        : declaredByteSize(input.byteSize, this.options.maxImageBytes, ['input', 'byteSize']);
+    if (byteSize && !byteSize.ok) return byteSize;
+    const name = this.optionalText(
+      input.name ?? input.fileName,
+      ['input', input.name != null ? 'name' : 'fileName'],
+      MAX_NAME_LENGTH,
+    );
+    if (!name.ok) return name;
+    const alt = this.optionalText(input.alt, ['input', 'alt'], MAX_ALT_LENGTH);
+    if (!alt.ok) return alt;
+    if (alt.value !== undefined && !provider.capabilities.has('UPDATE_ALT')) {
+      return fail('UNSUPPORTED_BY_PROVIDER', `The provider ${provider.name} cannot store alt`, {
+        field: ['input', 'alt'],
+        provider: provider.name,
+      });
+    }
+
+    let image: ImageRecord;
+    let isNew: boolean;
+    if (hasImage) {
+      const found = this.imageFor(target, ['input', 'imageId']);
+      if (!found.ok) return found;
+      ({ image, isNew } = found.value);
+    } else {
+      const existing = this.options.index.getImage(formatGlobalId(target));
+      isNew = existing === undefined;
+      image = existing ?? this.draftImage(target, 'AWAITING_UPLOAD');
+    }
+    const issued = await provider.requestImageUpload({
+      image,
+      isNew,
+      contentType: contentType?.value,
+      byteSize: byteSize?.value,
+      forceUpdate: input.forceUpdate ?? undefined,
+    });
+    if (!issued.ok) return issued;
+    const patch = { ...issued.value.patch };
+    if (name.value !== undefined) patch.name = name.value;
+    if (alt.value !== undefined) patch.alt = alt.value;
+    const saved = this.options.index.upsertImage(image, patch);
+    return ok({ image: saved.after, upload: issued.value.target });
+  }
+
+  async requestFileUpload(input: RequestFileUploadInput): Promise<Result<{ file: FileRecord; upload: UploadTarget }>> {
+    if (!isAcceptableIdText(input.productId)) {
+      return fail('INVALID_ID', 'Not a product id', { field: ['input', 'productId'] });
+    }
+    const providerName = input.provider ?? this.options.defaultProvider;
+    const usable = this.usableProvider(providerName, 'REQUEST_FILE_UPLOAD', ['input', 'provider']);
+    if (!usable.ok) return usable;
+    const fileName = cleanText(input.fileName, ['input', 'fileName'], MAX_NAME_LENGTH, true);
+    if (!fileName.ok) return fileName;
+    let contentType: string | undefined;
+    if (input.contentType != null) {
+      contentType = normaliseDeclaredType(input.contentType);
+      if (!contentType)
+        return fail('INVALID_INPUT', 'contentType is not a MIME type', { field: ['input', 'contentType'] });
+    }
+    const byteSize =
+      input.byteSize == null
+        ? undefined
+        : declaredByteSize(input.byteSize, this.options.maxFileBytes, ['input', 'byteSize']);
+    if (byteSize && !byteSize.ok) return byteSize;
+
+    const now = new Date().toISOString();
+    const fileId = randomUUID();
+    const draft: FileRecord = {
+      id: formatGlobalId({ kind: 'ProductFile', provider: providerName, productId: input.productId, localId: fileId }),
+      provider: providerName,
+      productId: input.productId,
+      fileId,
+      providerFileId: null,
+      fileName: fileName.value!,
+      status: 'AWAITING_UPLOAD',
+      contentType: contentType ?? null,
+      byteSize: byteSize?.value ?? null,
+      sha256: null,
+      blobKey: null,
+      downloadUrl: null,
+      createdAt: now,
+      updatedAt: now,
+    };
+    const issued = await usable.value.requestFileUpload({ file: draft, contentType, byteSize: byteSize?.value });
+    if (!issued.ok) return issued;
+    const patch = issued.value.patch;
+    // A provider that names its files (Dodo's file_id) gives the global id its last segment.
+    const localId = patch.providerFileId ?? fileId;
+    const file: FileRecord = {
+      ...draft,
+      ...patch,
+      fileId: localId,
+      id: formatGlobalId({ kind: 'ProductFile', provider: providerName, productId: input.productId, localId }),
+    };
+    this.options.index.insertFile(file);
+    return ok({ file, upload: issued.value.target });
+  }
+
+  async updateImage(input: UpdateImageInput): Promise<Result<ImageRecord>> {
+    const parsed = this.parseImageId(input.id, ['input', 'id']);
+    if (!parsed.ok) return parsed;
+    if (input.file != null && input.sourceUrl != null) {
+      return fail('INVALID_INPUT', 'Give file or sourceUrl, not both', { field: ['input', 'sourceUrl'] });
+    }
+    const changes: ImageChanges = {};
+    for (const key of ['ordering', 'enabled', 'thumbnail'] as const) {
+      if (input[key] === null) return fail('INVALID_INPUT', `${key} cannot be null`, { field: ['input', key] });
+    }
+    if (input.ordering != null) changes.ordering = input.ordering;
+    if (input.enabled != null) changes.enabled = input.enabled;
+    if (input.thumbnail != null) changes.thumbnail = input.thumbnail;
+    if (input.name !== undefined) {
+      const name = input.name === null ? ok(null) : cleanText(input.name, ['input', 'name'], MAX_NAME_LENGTH);
+      if (!name.ok) return name;
+      changes.name = name.value;
+    }
+    if (input.alt !== undefined) {
+      const alt = input.alt === null ? ok(null) : cleanText(input.alt, ['input', 'alt'], MAX_ALT_LENGTH);
+      if (!alt.ok) return alt;
+      changes.alt = alt.value;
+    }
+
+    const usable = this.usableProvider(parsed.value.provider);
+    if (!usable.ok) return usable;
+    const provider = usable.value;
+    const needed: [MediaCapability, string][] = (Object.keys(changes) as (keyof ImageChanges)[]).map((key) => [
+      CAPABILITY_OF_CHANGE[key],
+      key,
+    ]);
+    if (input.file != null) needed.push(['REPLACE_IMAGE_FILE', 'file']);
+    if (input.sourceUrl != null) needed.push(['IMAGE_FROM_URL', 'sourceUrl']);
+    for (const [capability, field] of needed) {
+      if (!provider.capabilities.has(capability)) {
+        return fail('UNSUPPORTED_BY_PROVIDER', `The provider ${provider.name} cannot store ${field}`, {
+          field: ['input', field],
+          provider: provider.name,
+        });
+      }
+    }
+    const found = this.imageFor(parsed.value, ['input', 'id']);
+    if (!found.ok) return found;
+    const { image } = found.value;
+
+    return this.withIncomingFile(async (spoolPath) => {
+      let bytes: ReceivedBytes | undefined;
+      if (input.file != null || input.sourceUrl != null) {
+        const received = await this.receiveImageBytes(input, spoolPath);
+        if (!received.ok) return received;
+        bytes = received.value;
+      }
+      // Single-image providers: the one image is always the thumbnail, no provider call needed.
+      const providerChanges = provider.singleImage ? { ...changes, thumbnail: undefined } : changes;
+      const hasProviderWork = bytes !== undefined || Object.values(providerChanges).some((v) => v !== undefined);
+      const written = hasProviderWork ? await provider.writeImage(image, providerChanges, bytes) : ok<ImagePatch>({});
+      if (!written.ok) return written;
+      const patch: ImagePatch = { ...written.value };
+      if (changes.thumbnail === false && !provider.singleImage) patch.isThumbnail = false;
+      const saved = this.options.index.upsertImage(image, patch, { makeThumbnail: changes.thumbnail === true });
+      await provider.discardImageRevision?.(saved.before, saved.after);
+      return ok(saved.after);
+    });
+  }
+
+  async setThumbnail(imageId: string): Promise<Result<ImageRecord>> {
+    const parsed = this.parseImageId(imageId, ['input', 'imageId']);
+    if (!parsed.ok) return parsed;
+    const usable = this.usableProvider(parsed.value.provider, 'SET_THUMBNAIL', ['input', 'imageId']);
+    if (!usable.ok) return usable;
+    const provider = usable.value;
+    const found = this.imageFor(parsed.value, ['input', 'imageId']);
+    if (!found.ok) return found;
+    const { image } = found.value;
+    let patch: ImagePatch = {};
+    if (!provider.singleImage) {
+      const written = await provider.writeImage(image, { thumbnail: true }, undefined);
+      if (!written.ok) return written;
+      patch = written.value;
+    }
+    return ok(this.options.index.upsertImage(image, patch, { makeThumbnail: true }).after);
+  }
+
+  /**
+   * Takes the bytes PUT to a subgraph upload URL: checks the token, spools the
+   * body (never whole in memory), decides the type from the bytes, has the
+   * provider store them and records the result. Nothing is stored on failure,
+   * and a refused upload gives its token back for a retry.
+   */
+  async receiveUpload(token: string, body: Readable, declaredLength: number | undefined): Promise<UploadOutcome> {
+    const checked = this.options.grants.check(token);
+    if (!checked.ok) {
+      return {
+        ok: false,
+        error: {
+          code: FORBIDDEN_UPLOAD,
+          message: checked.reason === 'expired' ? 'The upload URL has expired' : 'Invalid upload URL',
+        },
+      };
+    }
+    const grant = checked.grant;
+    if (declaredLength !== undefined) {
+      if (declaredLength > grant.maxBytes) {
+        return fail('FILE_TOO_LARGE', `The upload is larger than the limit of ${grant.maxBytes} bytes`);
+      }
+      if (grant.byteSize !== undefined && declaredLength !== grant.byteSize) {
+        return fail('INVALID_INPUT', `The upload must be exactly ${grant.byteSize} bytes`);
+      }
+    }
+    const record =
+      grant.kind === 'image' ? this.options.index.getImage(grant.target) : this.options.index.getFile(grant.target);
+    if (!record) return fail('NOT_FOUND', 'The upload target no longer exists');
+    const usable = this.usableProvider(record.provider);
+    if (!usable.ok) return usable;
+    if (!this.options.index.claimUploadToken(grant.jti, grant.target, grant.exp)) {
+      return { ok: false, error: { code: FORBIDDEN_UPLOAD, message: 'The upload URL has already been used' } };
+    }
+    let stored = false;
+    try {
+      const result = await this.withIncomingFile(async (spoolPath) => {
+        const spooled = await spoolToFile(body, spoolPath, grant.maxBytes);
+        if (grant.byteSize !== undefined && spooled.byteSize !== grant.byteSize) {
+          return fail<{ id: string; status: string }>(
+            'INVALID_INPUT',
+            `The upload must be exactly ${grant.byteSize} bytes`,
+          );
+        }
+        const sniffed = sniffContentType(spooled.head);
+        if (grant.kind === 'image') {
+          const type = this.checkImageType(sniffed, grant.contentType);
+          if (!type.ok) return type;
+          const image = record as ImageRecord;
+          const written = await usable.value.writeImage(image, {}, { ...spooled, contentType: type.value });
+          if (!written.ok) return written;
+          const saved = this.options.index.updateImage(image.id, written.value)!;
+          await usable.value.discardImageRevision?.(saved.before, saved.after);
+          return ok({ id: saved.after.id, status: saved.after.status });
+        }
+        if (sniffed && grant.contentType && sniffed !== grant.contentType) {
+          return fail<{ id: string; status: string }>(
+            'UNSUPPORTED_MEDIA_TYPE',
+            `The bytes are ${sniffed}, not the declared ${grant.contentType}`,
+          );
+        }
+        const contentType = sniffed ?? grant.contentType ?? 'application/octet-stream';
+        const file = record as FileRecord;
+        const written = await usable.value.writeFile(file, { ...spooled, contentType });
+        if (!written.ok) return written;
+        const saved = this.options.index.updateFile(file.id, written.value)!;
+        await usable.value.discardFileRevision?.(saved.before, saved.after);
+        return ok({ id: saved.after.id, status: saved.after.status });
+      });
+      stored = result.ok;
+      return result;
+    } finally {
+      if (stored) this.options.index.spendUploadToken(grant.jti);
+      else this.options.index.releaseUploadToken(grant.jti);
+    }
+  }
+
+  /** The image type decided from the bytes, which must be allowed and match the declared type, if any. */
+  private checkImageType(sniffed: string | undefined, declared: string | undefined): Result<string> {
+    if (!sniffed || !isAllowedImageType(sniffed)) {
+      return fail(
+        'UNSUPPORTED_MEDIA_TYPE',
+        `The bytes are ${sniffed ?? 'of no recognised type'}, not an allowed image type`,
+      );
+    }
+    if (declared && declared !== sniffed) {
+      return fail('UNSUPPORTED_MEDIA_TYPE', `The bytes are ${sniffed}, not the declared ${declared}`);
+    }
+    return ok(sniffed);
+  }
+
+  private async receiveImageBytes(input: UpdateImageInput, spoolPath: string): Promise<Result<ReceivedBytes>> {
+    const field = ['input', input.file != null ? 'file' : 'sourceUrl'];
+    let source: Readable;
+    if (input.file != null) {
+      source = (await input.file).createReadStream();
+    } else {
+      source = await openSourceUrl(input.sourceUrl!, this.options.sourceFetch);
+    }
+    const spooled = await spoolToFile(source, spoolPath, this.options.maxImageBytes);
+    const type = this.checkImageType(sniffContentType(spooled.head), undefined);
+    if (!type.ok) return { ok: false, error: { ...type.error, field } };
+    return ok({ ...spooled, contentType: type.value, sourceUrl: input.sourceUrl ?? undefined });
+  }
+
+  /**
+   * Runs `fn` with a fresh path for incoming bytes and removes whatever is left
+   * there afterwards; failures thrown as `MediaFailure` come back as results.
+   */
+  private async withIncomingFile<T>(fn: (spoolPath: string) => Promise<Result<T>>): Promise<Result<T>> {
+    const spoolPath = await this.options.blobs.tempPathIn(INCOMING);
+    try {
+      return await catchMediaError(() => fn(spoolPath));
+    } finally {
+      await fs.rm(spoolPath, { force: true });
+    }
+  }
+
+  private optionalText(
+    value: string | null | undefined,
+    field: string[],
+    max: number,
+  ): Result<string | null | undefined> {
+    if (value === undefined || value === null) return ok(undefined);
+    return cleanText(value, field, max);
+  }
+}

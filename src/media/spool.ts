@@ -1,0 +1,55 @@
+import { createHash } from 'node:crypto';
+import { createWriteStream, promises as fs } from 'node:fs';
+import { Transform, type Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { SNIFF_BYTES } from '../domain/content-type';
+import { MediaFailure } from '../domain/errors';
+import { fsyncPath } from '../store/blob-store';
+
+/** Bytes received in full, written and fsynced to a temporary file. */
+export interface SpooledFile {
+  path: string;
+  byteSize: number;
+  sha256: string;
+  /** The first bytes, for deciding the content type. */
+  head: Buffer;
+}
+
+/**
+ * Streams `source` into a new file at `tempPath`, counting, hashing and keeping
+ * the first bytes on the way; never holds the whole body in memory. Over
+ * `maxBytes` it stops reading, removes the file and throws FILE_TOO_LARGE.
+ */
+export async function spoolToFile(source: Readable, tempPath: string, maxBytes: number): Promise<SpooledFile> {
+  const hash = createHash('sha256');
+  const headChunks: Buffer[] = [];
+  let headLength = 0;
+  let byteSize = 0;
+  const meter = new Transform({
+    transform(chunk: Buffer, _encoding, callback) {
+      byteSize += chunk.length;
+      if (byteSize > maxBytes) {
+        callback(MediaFailure.of('FILE_TOO_LARGE', `The upload is larger than the limit of ${maxBytes} bytes`));
+        return;
+      }
+      if (headLength < SNIFF_BYTES) {
+        headChunks.push(chunk.subarray(0, SNIFF_BYTES - headLength));
+        headLength += Math.min(chunk.length, SNIFF_BYTES - headLength);
+      }
+      hash.update(chunk);
+      callback(null, chunk);
+    },
+  });
+  try {
+    await pipeline(source, meter, createWriteStream(tempPath, { flags: 'wx' }));
+    await fsyncPath(tempPath);
+  } catch (err) {
+    await fs.rm(tempPath, { force: true });
+    // graphql-upload-minimal ends a multipart file over its maxFileSize with a 413 error.
+    if ((err as { status?: number }).status === 413) {
+      throw MediaFailure.of('FILE_TOO_LARGE', `The upload is larger than the limit of ${maxBytes} bytes`);
+    }
+    throw err;
+  }
+  return { path: tempPath, byteSize, sha256: hash.digest('hex'), head: Buffer.concat(headChunks) };
+}

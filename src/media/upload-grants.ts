@@ -1,0 +1,55 @@
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import type { UploadTarget } from '../domain/model';
+import type { Signer } from '../security/signing';
+
+const PURPOSE = 'upload-url';
+
+const grantSchema = z.object({
+  v: z.literal(1),
+  kind: z.enum(['image', 'file']),
+  target: z.string(),
+  maxBytes: z.number().int().positive(),
+  contentType: z.string().optional(),
+  byteSize: z.number().int().nonnegative().optional(),
+  exp: z.number().int(),
+  jti: z.string(),
+});
+
+/** What an upload URL allows: bytes for one image or file, up to a size, of a type, until it expires, once. */
+export type UploadGrant = z.infer<typeof grantSchema>;
+
+/** Why a presented upload token is refused (all answered with 403). */
+export type GrantRefusal = 'invalid' | 'expired';
+
+/**
+ * Issues and checks the subgraph's own upload URLs (`PUT /uploads/<token>`).
+ * The token is an HMAC-signed grant; that it is used only once is kept by the
+ * index's upload claims.
+ */
+export class UploadGrants {
+  constructor(
+    private readonly signer: Signer,
+    private readonly ttlSeconds: number,
+    private readonly publicUrl: () => string,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  issue(grant: Omit<UploadGrant, 'v' | 'exp' | 'jti'>): { grant: UploadGrant; target: UploadTarget } {
+    const exp = Math.floor(this.now() / 1000) + this.ttlSeconds;
+    const full: UploadGrant = { v: 1, ...grant, exp, jti: randomUUID() };
+    const token = this.signer.seal(PURPOSE, full);
+    const headers = [{ name: 'Content-Type', value: grant.contentType ?? 'application/octet-stream' }];
+    return {
+      grant: full,
+      target: { url: `${this.publicUrl()}/uploads/${token}`, method: 'PUT', headers, expiresAt: new Date(exp * 1000) },
+    };
+  }
+
+  check(token: string): { ok: true; grant: UploadGrant } | { ok: false; reason: GrantRefusal } {
+    const parsed = grantSchema.safeParse(this.signer.open(PURPOSE, token));
+    if (!parsed.success) return { ok: false, reason: 'invalid' };
+    if (parsed.data.exp * 1000 <= this.now()) return { ok: false, reason: 'expired' };
+    return { ok: true, grant: parsed.data };
+  }
+}

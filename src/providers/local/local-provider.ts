@@ -1,0 +1,191 @@
+import { randomUUID } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { EXTENSION_BY_TYPE, isAllowedImageType } from '../../domain/content-type';
+import { catchMediaError, fail, ok, type Result } from '../../domain/errors';
+import type { FileRecord, ImageRecord, StoredVariant } from '../../domain/model';
+import { probeImage, writeRenditions } from '../../media/images';
+import type { DownloadLinks } from '../../media/download-links';
+import type { UploadGrants } from '../../media/upload-grants';
+import { fsyncPath, TEMP_PREFIX, type BlobStore } from '../../store/blob-store';
+import type { FilePatch, ImagePatch } from '../../store/media-index';
+import type {
+  FileUploadRequest,
+  ImageChanges,
+  ImageUploadRequest,
+  IssuedUpload,
+  MediaCapability,
+  MediaProviderAdapter,
+  ReceivedBytes,
+} from '../provider';
+
+/** Where LOCAL renditions are served from, below the subgraph's public URL. */
+export const MEDIA_PATH = '/media';
+
+const LOCAL_CAPABILITIES: MediaCapability[] = [
+  'REQUEST_IMAGE_UPLOAD',
+  'REQUEST_FILE_UPLOAD',
+  'REPLACE_IMAGE_FILE',
+  'IMAGE_FROM_URL',
+  'UPDATE_ALT',
+  'UPDATE_NAME',
+  'UPDATE_ORDERING',
+  'UPDATE_ENABLED',
+  'SET_THUMBNAIL',
+  'IMAGE_VARIANTS',
+];
+
+export interface LocalProviderOptions {
+  blobs: BlobStore;
+  grants: UploadGrants;
+  maxImageBytes: number;
+  maxFileBytes: number;
+  maxImagePixels: number;
+  links: DownloadLinks;
+}
+
+/**
+ * The embedded default provider: bytes in the blob store, metadata only in the
+ * index. Each upload becomes a new revision folder, built under a temporary
+ * name and renamed into place whole, so readers never see a partial revision.
+ */
+export class LocalProvider implements MediaProviderAdapter {
+  readonly name = 'LOCAL' as const;
+  readonly singleImage = false;
+  readonly configured = true;
+  readonly capabilities: ReadonlySet<MediaCapability> = new Set(LOCAL_CAPABILITIES);
+
+  constructor(private readonly options: LocalProviderOptions) {}
+
+  requestImageUpload(request: ImageUploadRequest): Promise<Result<IssuedUpload<ImagePatch>>> {
+    const { target } = this.options.grants.issue({
+      kind: 'image',
+      target: request.image.id,
+      maxBytes: request.byteSize ?? this.options.maxImageBytes,
+      contentType: request.contentType,
+      byteSize: request.byteSize,
+    });
+    return Promise.resolve(ok({ target, patch: {} }));
+  }
+
+  requestFileUpload(request: FileUploadRequest): Promise<Result<IssuedUpload<FilePatch>>> {
+    const { target } = this.options.grants.issue({
+      kind: 'file',
+      target: request.file.id,
+      maxBytes: request.byteSize ?? this.options.maxFileBytes,
+      contentType: request.contentType,
+      byteSize: request.byteSize,
+    });
+    return Promise.resolve(ok({ target, patch: {} }));
+  }
+
+  async writeImage(image: ImageRecord, changes: ImageChanges, bytes: ReceivedBytes | undefined) {
+    const patch: ImagePatch = {};
+    if (changes.name !== undefined) patch.name = changes.name;
+    if (changes.alt !== undefined) patch.alt = changes.alt;
+    if (changes.ordering !== undefined) patch.ordering = changes.ordering;
+    if (changes.enabled !== undefined) patch.enabled = changes.enabled;
+    if (!bytes) return ok(patch);
+    const stored = await this.storeImageBytes(image, bytes);
+    return stored.ok ? ok({ ...patch, ...stored.value }) : stored;
+  }
+
+  private storeImageBytes(image: ImageRecord, bytes: ReceivedBytes): Promise<Result<ImagePatch>> {
+    if (!isAllowedImageType(bytes.contentType)) {
+      return Promise.resolve(fail('UNSUPPORTED_MEDIA_TYPE', `${bytes.contentType} is not an allowed image type`));
+    }
+    const revision = randomUUID();
+    const folderKey = `images/${image.imageId}`;
+    return this.buildRevision(folderKey, revision, async (staging) => {
+      const size = await probeImage(bytes.path, this.options.maxImagePixels);
+      const originalName = `original.${EXTENSION_BY_TYPE[bytes.contentType]}`;
+      await fs.rename(bytes.path, path.join(staging, originalName));
+      const renditions = await writeRenditions(
+        path.join(staging, originalName),
+        bytes.contentType,
+        staging,
+        this.options.maxImagePixels,
+      );
+      const base = `${MEDIA_PATH}/${folderKey}/${revision}`;
+      const variants: StoredVariant[] = [
+        { kind: 'ORIGINAL', location: `${base}/${originalName}`, ...size, contentType: bytes.contentType },
+        ...renditions.map((r) => ({
+          kind: r.kind,
+          location: `${base}/${r.fileName}`,
+          width: r.width,
+          height: r.height,
+          contentType: r.contentType,
+        })),
+      ];
+      return ok<ImagePatch>({
+        status: 'READY',
+        width: size.width,
+        height: size.height,
+        contentType: bytes.contentType,
+        byteSize: bytes.byteSize,
+        sha256: bytes.sha256,
+        blobKey: `${folderKey}/${revision}`,
+        variants,
+      });
+    });
+  }
+
+  async writeFile(file: FileRecord, bytes: ReceivedBytes): Promise<Result<FilePatch>> {
+    const revision = randomUUID();
+    const folderKey = `files/${file.fileId}`;
+    return this.buildRevision(folderKey, revision, async (staging) => {
+      await fs.rename(bytes.path, path.join(staging, 'data'));
+      return ok<FilePatch>({
+        status: 'READY',
+        contentType: bytes.contentType,
+        byteSize: bytes.byteSize,
+        sha256: bytes.sha256,
+        blobKey: `${folderKey}/${revision}/data`,
+      });
+    });
+  }
+
+  downloadUrl(file: FileRecord): string | null {
+    return file.blobKey ? this.options.links.create(file.blobKey, file.fileName) : null;
+  }
+
+  async discardImageRevision(before: ImageRecord, after: ImageRecord): Promise<void> {
+    if (before.blobKey && before.blobKey !== after.blobKey) await this.options.blobs.removeFolder(before.blobKey);
+  }
+
+  async discardFileRevision(before: FileRecord, after: FileRecord): Promise<void> {
+    if (before.blobKey && before.blobKey !== after.blobKey) {
+      await this.options.blobs.removeFolder(path.posix.dirname(before.blobKey));
+    }
+  }
+
+  /**
+   * Builds a revision in `<folder>/.tmp-<revision>` and renames it to
+   * `<folder>/<revision>` once every file in it is written and fsynced; on any
+   * failure the staging folder is removed and nothing is left behind.
+   */
+  private async buildRevision<P>(
+    folderKey: string,
+    revision: string,
+    build: (staging: string) => Promise<Result<P>>,
+  ): Promise<Result<P>> {
+    const folder = this.options.blobs.pathOf(folderKey);
+    const staging = path.join(folder, `${TEMP_PREFIX}${revision}`);
+    await fs.mkdir(staging, { recursive: true });
+    try {
+      const result = await catchMediaError(() => build(staging));
+      if (!result.ok) {
+        await fs.rm(staging, { recursive: true, force: true });
+        return result;
+      }
+      for (const entry of await fs.readdir(staging)) await fsyncPath(path.join(staging, entry));
+      await fsyncPath(staging);
+      await fs.rename(staging, path.join(folder, revision));
+      await fsyncPath(folder);
+      return result;
+    } catch (err) {
+      await fs.rm(staging, { recursive: true, force: true });
+      throw err;
+    }
+  }
+}

@@ -1,0 +1,90 @@
+import type { Result } from '../domain/errors';
+import type { FileRecord, ImageRecord, ProviderName, UploadTarget } from '../domain/model';
+import type { SpooledFile } from '../media/spool';
+import type { FilePatch, ImagePatch } from '../store/media-index';
+
+/** What a provider can do, as listed by `mediaProviders`. */
+export type MediaCapability =
+  | 'REQUEST_IMAGE_UPLOAD'
+  | 'REQUEST_FILE_UPLOAD'
+  | 'REPLACE_IMAGE_FILE'
+  | 'IMAGE_FROM_URL'
+  | 'UPDATE_ALT'
+  | 'UPDATE_NAME'
+  | 'UPDATE_ORDERING'
+  | 'UPDATE_ENABLED'
+  | 'SET_THUMBNAIL'
+  | 'IMAGE_VARIANTS';
+
+/** Metadata changes asked of an image; `undefined` = leave as is, `null` = clear. */
+export interface ImageChanges {
+  name?: string | null;
+  alt?: string | null;
+  ordering?: number;
+  enabled?: boolean;
+  thumbnail?: boolean;
+}
+
+/** Bytes that arrived in full and whose type was decided from them. */
+export interface ReceivedBytes extends SpooledFile {
+  contentType: string;
+  /** Where they came from, for providers that can take a URL instead of bytes (Salla). */
+  sourceUrl?: string;
+}
+
+export interface ImageUploadRequest {
+  /** The image the upload is for: a new, not yet indexed draft, or an indexed image. */
+  image: ImageRecord;
+  isNew: boolean;
+  contentType?: string;
+  byteSize?: number;
+  forceUpdate?: boolean;
+}
+
+export interface FileUploadRequest {
+  file: FileRecord;
+  contentType?: string;
+  byteSize?: number;
+}
+
+/** An upload target and what the index should record about the image or file meanwhile. */
+export interface IssuedUpload<P> {
+  target: UploadTarget;
+  patch: P;
+}
+
+/**
+ * One place media can live. The GraphQL layer and the media service talk to
+ * every provider through this, and never see a provider's wire format.
+ * Each method returns what the index should record once the provider accepted
+ * the write; expected failures are returned, not thrown.
+ */
+export interface MediaProviderAdapter {
+  readonly name: ProviderName;
+  /** Holds one image per product; its image id is always `primary`. */
+  readonly singleImage: boolean;
+  readonly capabilities: ReadonlySet<MediaCapability>;
+  /** Whether its credentials are set. */
+  readonly configured: boolean;
+
+  requestImageUpload(request: ImageUploadRequest): Promise<Result<IssuedUpload<ImagePatch>>>;
+  requestFileUpload(request: FileUploadRequest): Promise<Result<IssuedUpload<FilePatch>>>;
+  /** Writes new bytes and/or metadata of an image (already checked against `capabilities`). */
+  writeImage(image: ImageRecord, changes: ImageChanges, bytes: ReceivedBytes | undefined): Promise<Result<ImagePatch>>;
+  /** Stores the bytes of a file that arrived at a subgraph upload URL. */
+  writeFile(file: FileRecord, bytes: ReceivedBytes): Promise<Result<FilePatch>>;
+  /** A link to download a stored file, when the provider makes its own (LOCAL's signed links). */
+  downloadUrl?(file: FileRecord): string | null;
+  /** Removes what a replaced revision left behind, after the index moved on (best effort). */
+  discardImageRevision?(before: ImageRecord, after: ImageRecord): Promise<void>;
+  discardFileRevision?(before: FileRecord, after: FileRecord): Promise<void>;
+}
+
+/** The capability a metadata field needs, for refusing fields a provider cannot store. */
+export const CAPABILITY_OF_CHANGE: Record<keyof ImageChanges, MediaCapability> = {
+  name: 'UPDATE_NAME',
+  alt: 'UPDATE_ALT',
+  ordering: 'UPDATE_ORDERING',
+  enabled: 'UPDATE_ENABLED',
+  thumbnail: 'SET_THUMBNAIL',
+};

@@ -1,0 +1,69 @@
+/**
+ * Versioned schema migrations. Append only: a migration that has shipped is
+ * never edited, a change is a new entry with the next version.
+ */
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'images, files and upload claims',
+    sql: `
+      CREATE TABLE images (
+        id                TEXT PRIMARY KEY,
+        provider          TEXT NOT NULL,
+        product_id        TEXT NOT NULL,
+        image_id          TEXT NOT NULL,
+        provider_image_id TEXT,
+        status            TEXT NOT NULL CHECK (status IN ('AWAITING_UPLOAD','PROCESSING','READY','FAILED')),
+        name              TEXT,
+        alt               TEXT,
+        ordering          INTEGER NOT NULL DEFAULT 0,
+        is_thumbnail      INTEGER NOT NULL DEFAULT 0 CHECK (is_thumbnail IN (0, 1)),
+        enabled           INTEGER NOT NULL DEFAULT 1 CHECK (enabled IN (0, 1)),
+        width             INTEGER,
+        height            INTEGER,
+        content_type      TEXT,
+        byte_size         INTEGER,
+        sha256            TEXT,
+        blob_key          TEXT,
+        variants          TEXT NOT NULL DEFAULT '[]',
+        created_at        TEXT NOT NULL,
+        updated_at        TEXT NOT NULL
+      );
+      CREATE INDEX images_by_product ON images (product_id, ordering, created_at);
+      -- The database itself keeps a product to one thumbnail, whatever the callers do.
+      CREATE UNIQUE INDEX images_one_thumbnail_per_product ON images (product_id) WHERE is_thumbnail = 1;
+
+      CREATE TABLE files (
+        id               TEXT PRIMARY KEY,
+        provider         TEXT NOT NULL,
+        product_id       TEXT NOT NULL,
+        file_id          TEXT NOT NULL,
+        provider_file_id TEXT,
+        file_name        TEXT NOT NULL,
+        status           TEXT NOT NULL CHECK (status IN ('AWAITING_UPLOAD','PROCESSING','READY','FAILED')),
+        content_type     TEXT,
+        byte_size        INTEGER,
+        sha256           TEXT,
+        blob_key         TEXT UNIQUE,
+        download_url     TEXT,
+        created_at       TEXT NOT NULL,
+        updated_at       TEXT NOT NULL
+      );
+      CREATE INDEX files_by_product ON files (product_id, created_at);
+
+      -- One row per upload token that has been presented, so each token stores bytes at most once.
+      CREATE TABLE upload_claims (
+        token_id   TEXT PRIMARY KEY,
+        target_id  TEXT NOT NULL,
+        state      TEXT NOT NULL CHECK (state IN ('IN_PROGRESS', 'USED')),
+        expires_at INTEGER NOT NULL
+      );
+    `,
+  },
+];
