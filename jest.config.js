@@ -1,6 +1,5 @@
-import type { Config } from 'jest';
-
-const config: Config = {
+/** @type {import('jest').Config} */
+module.exports = {
   preset: 'ts-jest',
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
@@ -9,5 +8,3 @@ const config: Config = {
   // Each test file starts its own servers on 127.0.0.1:0; two workers suit the 2-core machines.
   maxWorkers: 2,
 };
-
-export default config;

@@ -1,0 +1,100 @@
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { loadConfig } from '../../src/config/config';
+import { startServer, type RunningServer } from '../../src/server';
+
+export interface TestServer {
+  server: RunningServer;
+  url: string;
+  dataDir: string;
+  /** POSTs a JSON GraphQL request and returns the parsed body; fails the test on a non-JSON answer. */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  gql<T = any>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<GqlResponse<T>>;
+  stop(): Promise<void>;
+}
+
+export interface GqlResponse<T> {
+  status: number;
+  body: { data?: T; errors?: { message: string; extensions?: Record<string, unknown> }[] };
+}
+
+export function tempDataDir(): string {
+  return mkdtempSync(path.join(os.tmpdir(), 'product-media-test-'));
+}
+
+/** Starts the real subgraph on 127.0.0.1:0 with a fresh (or the given) data folder. */
+export async function startTestServer(env: Record<string, string> = {}, dataDir = tempDataDir()): Promise<TestServer> {
+  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', MEDIA_DATA_DIR: dataDir, ...env });
+  const server = await startServer(config);
+  const gql = async (query: string, variables?: Record<string, unknown>, headers: Record<string, string> = {}) => {
+    const res = await fetch(`${server.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body: JSON.stringify({ query, variables }),
+    });
+    return { status: res.status, body: (await res.json()) as GqlResponse<any>['body'] };
+  };
+  return { server, url: server.url, dataDir, gql, stop: () => server.stop() };
+}
+
+export const IMAGE_FIELDS = `id status url width height contentType byteSize name alt ordering enabled isThumbnail
+  providerImageId provider createdAt updatedAt variants { kind url width height } product { id }`;
+
+export const REQUEST_IMAGE_UPLOAD = `mutation($input: RequestImageUploadInput!) {
+  requestImageUpload(input: $input) {
+    image { ${IMAGE_FIELDS} }
+    upload { url method expiresAt headers { name value } }
+    userErrors { code message field provider retryable }
+  }
+}`;
+
+export const REQUEST_FILE_UPLOAD = `mutation($input: RequestFileUploadInput!) {
+  requestFileUpload(input: $input) {
+    file { id status fileName contentType byteSize downloadUrl provider product { id } }
+    upload { url method expiresAt headers { name value } }
+    userErrors { code message field provider retryable }
+  }
+}`;
+
+export const UPDATE_IMAGE = `mutation($input: UpdateImageInput!) {
+  updateImage(input: $input) {
+    image { ${IMAGE_FIELDS} }
+    userErrors { code message field provider retryable }
+  }
+}`;
+
+export const SET_THUMBNAIL = `mutation($imageId: ID!) {
+  setThumbnail(input: { imageId: $imageId }) {
+    image { id isThumbnail }
+    product { id thumbnail { id } }
+    userErrors { code message field }
+  }
+}`;
+
+/** PUTs bytes to an upload target with exactly the headers it names. */
+export async function putBytes(
+  target: { url: string; headers: { name: string; value: string }[] },
+  bytes: Uint8Array,
+  extraHeaders: Record<string, string> = {},
+) {
+  const headers = Object.fromEntries(target.headers.map((h) => [h.name, h.value]));
+  const res = await fetch(target.url, { method: 'PUT', headers: { ...headers, ...extraHeaders }, body: bytes });
+  return { status: res.status, body: (await res.json()) as Record<string, any> };
+}
+
+/** Requests an upload for a new LOCAL image of `productId` and returns the image and the target. */
+export async function requestImage(t: TestServer, input: Record<string, unknown>) {
+  const res = await t.gql(REQUEST_IMAGE_UPLOAD, { input });
+  const payload = res.body.data.requestImageUpload;
+  expect(payload.userErrors).toEqual([]);
+  return payload as { image: any; upload: { url: string; headers: { name: string; value: string }[]; expiresAt: string } };
+}
+
+/** Uploads `bytes` as a new LOCAL image of `productId` and returns its id. */
+export async function uploadImage(t: TestServer, productId: string, bytes: Uint8Array): Promise<string> {
+  const { image, upload } = await requestImage(t, { productId });
+  const put = await putBytes(upload, bytes);
+  expect(put.status).toBe(200);
+  return image.id as string;
+}
