@@ -1,0 +1,123 @@
+import path from 'node:path';
+import { putBytes, requestImage, startTestServer, type TestServer } from './helpers/server';
+import { makeImage } from './helpers/images';
+import { listFiles, storedBlobs } from './helpers/files';
+
+let t: TestServer;
+beforeAll(async () => {
+  t = await startTestServer({ MEDIA_MAX_IMAGE_BYTES: '200000', MEDIA_UPLOAD_URL_TTL_SECONDS: '2' });
+});
+afterAll(() => t.stop());
+
+async function statusOf(id: string): Promise<string> {
+  const res = await t.gql(`query($id: ID!) { productImage(id: $id) { status } }`, { id });
+  return res.body.data.productImage.status as string;
+}
+
+/** Nothing stored: the image is still awaiting its bytes and no blob (nor temporary file) exists. */
+async function expectNothingStored(id: string) {
+  expect(await statusOf(id)).toBe('AWAITING_UPLOAD');
+  const imageId = id.split('/').pop()!;
+  expect(listFiles(path.join(t.dataDir, 'blobs', 'images', imageId))).toEqual([]);
+  expect(listFiles(path.join(t.dataDir, 'blobs', 'incoming'))).toEqual([]);
+}
+
+describe('upload URLs refuse what they must, and store nothing', () => {
+  it('403 for a tampered token', async () => {
+    const { image, upload } = await requestImage(t, { productId: 'p-tamper' });
+    const [body, signature] = upload.url.split('/uploads/')[1]!.split('.');
+    const payload = JSON.parse(Buffer.from(body!, 'base64url').toString());
+    payload.maxBytes = 10_000_000;
+    const forged = `${Buffer.from(JSON.stringify(payload)).toString('base64url')}.${signature}`;
+    const res = await putBytes({ ...upload, url: upload.url.replace(/\/uploads\/.*/, `/uploads/${forged}`) }, await makeImage(10, 10));
+    expect(res.status).toBe(403);
+    const garbage = await putBytes({ ...upload, url: `${upload.url}x` }, await makeImage(10, 10));
+    expect(garbage.status).toBe(403);
+    await expectNothingStored(image.id);
+  });
+
+  it('403 for an expired token', async () => {
+    const { image, upload } = await requestImage(t, { productId: 'p-expired' });
+    await new Promise((resolve) => setTimeout(resolve, 2100));
+    const res = await putBytes(upload, await makeImage(10, 10));
+    expect(res.status).toBe(403);
+    expect(res.body.error.message).toMatch(/expired/);
+    await expectNothingStored(image.id);
+  });
+
+  it('403 for a token used a second time, and the first upload is kept', async () => {
+    const { image, upload } = await requestImage(t, { productId: 'p-reuse' });
+    const first = await makeImage(50, 50);
+    expect((await putBytes(upload, first)).status).toBe(200);
+    const before = storedBlobs(t.dataDir).filter((f) => f.includes(image.id.split('/').pop()));
+    const second = await putBytes(upload, await makeImage(60, 60));
+    expect(second.status).toBe(403);
+    expect(second.body.error.message).toMatch(/already been used/);
+    const res = await t.gql(`query($id: ID!) { productImage(id: $id) { width byteSize } }`, { id: image.id });
+    expect(res.body.data.productImage).toEqual({ width: 50, byteSize: first.length });
+    expect(storedBlobs(t.dataDir).filter((f) => f.includes(image.id.split('/').pop()))).toEqual(before);
+  });
+
+  it('405 for a method other than PUT', async () => {
+    const { upload } = await requestImage(t, { productId: 'p-method' });
+    expect((await fetch(upload.url, { method: 'POST', body: 'x' })).status).toBe(405);
+  });
+
+  it('413 for a body over the limit, before reading it (Content-Length) and while reading it (chunked)', async () => {
+    const { image, upload } = await requestImage(t, { productId: 'p-big' });
+    const big = Buffer.concat([await makeImage(10, 10), Buffer.alloc(250_000)]);
+    expect((await putBytes(upload, big)).status).toBe(413);
+    await expectNothingStored(image.id);
+    // Without a Content-Length the limit is enforced as the bytes stream in.
+    const chunked = new ReadableStream({
+      start(controller) {
+        for (let i = 0; i < 30; i += 1) controller.enqueue(new Uint8Array(10_000));
+        controller.close();
+      },
+    });
+    const res = await fetch(upload.url, { method: 'PUT', body: chunked, duplex: 'half' } as RequestInit);
+    expect(res.status).toBe(413);
+    await expectNothingStored(image.id);
+    // A refused upload gives its token back: the right bytes still go through.
+    expect((await putBytes(upload, await makeImage(10, 10))).status).toBe(200);
+  });
+
+  it('413 for a body longer than the declared byteSize', async () => {
+    const bytes = await makeImage(20, 20);
+    const { image, upload } = await requestImage(t, { productId: 'p-declared', byteSize: bytes.length - 1 });
+    expect((await putBytes(upload, bytes)).status).toBe(413);
+    await expectNothingStored(image.id);
+  });
+
+  it('415 for bytes that are not an allowed image type, or not the declared one', async () => {
+    const { image, upload } = await requestImage(t, { productId: 'p-type', contentType: 'image/png' });
+    const text = await putBytes(upload, Buffer.from('<html><script>alert(1)</script></html>'), {
+      'content-type': 'image/png',
+    });
+    expect(text.status).toBe(415);
+    const svg = await putBytes(upload, Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"></svg>'));
+    expect(svg.status).toBe(415);
+    const jpeg = await putBytes(upload, await makeImage(20, 20, 'jpeg'));
+    expect(jpeg.status).toBe(415);
+    expect(jpeg.body.error.message).toMatch(/image\/jpeg, not the declared image\/png/);
+    // A PNG signature followed by garbage is not a decodable image.
+    const broken = Buffer.concat([(await makeImage(20, 20, 'png')).subarray(0, 40), Buffer.alloc(100, 1)]);
+    expect((await putBytes(upload, broken)).status).toBe(415);
+    await expectNothingStored(image.id);
+  });
+
+  it('refuses a declared type that is not an image, and a byteSize over the limit, as userErrors', async () => {
+    const res = await t.gql(
+      `mutation { a: requestImageUpload(input: { productId: "p", contentType: "text/html" }) { image { id } userErrors { code field } }
+                  b: requestImageUpload(input: { productId: "p", byteSize: 999999999 }) { image { id } userErrors { code field } }
+                  c: requestImageUpload(input: { productId: "p", imageId: "x" }) { image { id } userErrors { code field } } }`,
+    );
+    expect(res.body.data).toEqual({
+      a: { image: null, userErrors: [{ code: 'UNSUPPORTED_MEDIA_TYPE', field: ['input', 'contentType'] }] },
+      b: { image: null, userErrors: [{ code: 'FILE_TOO_LARGE', field: ['input', 'byteSize'] }] },
+      c: { image: null, userErrors: [{ code: 'INVALID_INPUT', field: ['input', 'imageId'] }] },
+    });
+    const product = await t.gql(`{ productMedia(productId: "p") { images { id } } }`);
+    expect(product.body.data.productMedia.images).toEqual([]);
+  });
+});
