@@ -1,0 +1,119 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { putBytes, REQUEST_FILE_UPLOAD, requestImage, SET_THUMBNAIL, startTestServer, UPDATE_IMAGE, uploadImage } from './helpers/server';
+import { makeImage } from './helpers/images';
+
+describe('entity resolution is batched', () => {
+  it('resolves 200 Product representations with one store query per kind', async () => {
+    const t = await startTestServer();
+    try {
+      for (const product of ['e-1', 'e-50', 'e-199']) {
+        const id = await uploadImage(t, product, await makeImage(10, 10));
+        await t.gql(SET_THUMBNAIL, { imageId: id });
+        const file = await t.gql(REQUEST_FILE_UPLOAD, { input: { productId: product, fileName: 'a.bin' } });
+        expect(file.body.data.requestFileUpload.userErrors).toEqual([]);
+      }
+      const representations = Array.from({ length: 200 }, (_, i) => ({ __typename: 'Product', id: `e-${i}` }));
+      const before = { ...t.server.index.reads };
+      const res = await t.gql(
+        `query($representations: [_Any!]!) { _entities(representations: $representations) {
+          ... on Product { id images { id url } thumbnail { id } files { id fileName } } } }`,
+        { representations },
+      );
+      expect(res.body.errors).toBeUndefined();
+      const entities = res.body.data._entities;
+      expect(entities).toHaveLength(200);
+      expect(entities[50].images).toHaveLength(1);
+      expect(entities[50].thumbnail.id).toBe(entities[50].images[0].id);
+      expect(entities[199].files).toHaveLength(1);
+      expect(entities[2].images).toEqual([]);
+      const after = t.server.index.reads;
+      expect({
+        imagesByProduct: after.imagesByProduct - before.imagesByProduct,
+        filesByProduct: after.filesByProduct - before.filesByProduct,
+        imagesById: after.imagesById - before.imagesById,
+      }).toEqual({ imagesByProduct: 1, filesByProduct: 1, imagesById: 0 });
+
+      const imageIds = entities.flatMap((e: any) => e.images.map((i: any) => ({ __typename: 'ProductImage', id: i.id })));
+      const mid = { ...t.server.index.reads };
+      const images = await t.gql(
+        `query($r: [_Any!]!) { _entities(representations: $r) { ... on ProductImage { id status } } }`,
+        { r: [...imageIds, { __typename: 'ProductImage', id: 'garbage' }] },
+      );
+      expect(images.body.data._entities.slice(0, 3).map((i: any) => i.status)).toEqual(['READY', 'READY', 'READY']);
+      expect(images.body.data._entities[3]).toBeNull();
+      expect(t.server.index.reads.imagesById - mid.imagesById).toBe(1);
+    } finally {
+      await t.stop();
+    }
+  });
+});
+
+describe('a restart keeps everything', () => {
+  it('keeps images, files and the signing key (an upload URL from before still works)', async () => {
+    const first = await startTestServer();
+    const dataDir = first.dataDir;
+    const imageId = await uploadImage(first, 'r-1', await makeImage(30, 20));
+    const pending = await requestImage(first, { productId: 'r-1' });
+    const file = await first.gql(REQUEST_FILE_UPLOAD, { input: { productId: 'r-1', fileName: 'terms.txt' } });
+    const fileUpload = file.body.data.requestFileUpload;
+    expect((await putBytes(fileUpload.upload, Buffer.from('terms and conditions'))).status).toBe(200);
+    await first.stop();
+
+    const second = await startTestServer({}, dataDir);
+    try {
+      const res = await second.gql(`{ productMedia(productId: "r-1") { images { id status width } files { id status byteSize downloadUrl } } }`);
+      const media = res.body.data.productMedia;
+      expect(media.images).toEqual([
+        { id: imageId, status: 'READY', width: 30 },
+        { id: pending.image.id, status: 'AWAITING_UPLOAD', width: null },
+      ]);
+      expect(media.files[0]).toMatchObject({ id: fileUpload.file.id, status: 'READY', byteSize: 20 });
+      // Only the original port differs; the signature made before the restart must still verify.
+      const pendingUrl = new URL(pending.upload.url);
+      pendingUrl.port = new URL(second.url).port;
+      const put = await putBytes({ ...pending.upload, url: pendingUrl.toString() }, await makeImage(5, 5));
+      expect(put.status).toBe(200);
+      const download = await fetch(media.files[0].downloadUrl);
+      expect(await download.text()).toBe('terms and conditions');
+    } finally {
+      await second.stop();
+    }
+  });
+});
+
+describe('sourceUrl', () => {
+  it('fetches new bytes from a URL when private addresses are allowed, and refuses them otherwise', async () => {
+    const png = await makeImage(64, 48);
+    const origin = http.createServer((req, res) => {
+      if (req.url === '/redirect') {
+        res.writeHead(302, { location: '/photo.png' }).end();
+        return;
+      }
+      res.writeHead(req.url === '/photo.png' ? 200 : 404, { 'content-type': 'image/png' }).end(png);
+    });
+    await new Promise<void>((resolve) => origin.listen(0, '127.0.0.1', resolve));
+    const base = `http://127.0.0.1:${(origin.address() as AddressInfo).port}`;
+    const open = await startTestServer({ MEDIA_FETCH_ALLOW_PRIVATE: 'true' });
+    try {
+      const id = await uploadImage(open, 's-1', await makeImage(10, 10));
+      const res = await open.gql(UPDATE_IMAGE, { input: { id, sourceUrl: `${base}/redirect` } });
+      expect(res.body.data.updateImage.userErrors).toEqual([]);
+      expect(res.body.data.updateImage.image).toMatchObject({ width: 64, height: 48, status: 'READY' });
+      const missing = await open.gql(UPDATE_IMAGE, { input: { id, sourceUrl: `${base}/missing.png` } });
+      expect(missing.body.data.updateImage.userErrors[0]).toMatchObject({ code: 'INVALID_INPUT', field: ['input', 'sourceUrl'] });
+    } finally {
+      await open.stop();
+    }
+    const closed = await startTestServer();
+    try {
+      const id = await uploadImage(closed, 's-2', await makeImage(10, 10));
+      const res = await closed.gql(UPDATE_IMAGE, { input: { id, sourceUrl: `http://localhost:${new URL(base).port}/photo.png` } });
+      expect(res.body.data.updateImage.userErrors[0]).toMatchObject({ code: 'INVALID_INPUT' });
+      expect(res.body.data.updateImage.userErrors[0].message).toMatch(/private or loopback/);
+    } finally {
+      await closed.stop();
+      origin.close();
+    }
+  });
+});
