@@ -1,0 +1,45 @@
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { ConfigError, loadConfig } from '../src/config/config';
+
+describe('configuration', () => {
+  it('has the contract defaults', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({
+      port: 4001,
+      host: '127.0.0.1',
+      publicUrl: undefined,
+      dataDir: './data',
+      defaultProvider: 'LOCAL',
+      maxImageBytes: 20971520,
+      maxFileBytes: 536870912,
+      uploadUrlTtlSeconds: 60,
+      providerTimeoutMs: 10000,
+      providerRetries: 2,
+      routerSecret: undefined,
+    });
+    expect(config.providers.dodoPayments.baseUrl).toBe('https://live.dodopayments.com');
+  });
+
+  it.each([
+    ['MEDIA_DEFAULT_PROVIDER', 'shopify'],
+    ['MEDIA_MAX_IMAGE_BYTES', '-5'],
+    ['PORT', 'eighty'],
+    ['MEDIA_PUBLIC_URL', 'not a url'],
+    ['SALLA_BASE_URL', 'ftp://x'],
+    ['MEDIA_SIGNING_SECRET', 'short'],
+  ])('refuses a bad %s and names it', (name, value) => {
+    expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
+    expect(() => loadConfig({ [name]: value })).toThrow(new RegExp(name));
+  });
+
+  it('stops the real start with a message naming the variable', () => {
+    const result = spawnSync(
+      path.join(__dirname, '../node_modules/.bin/tsx'),
+      [path.join(__dirname, '../src/main.ts')],
+      { env: { ...process.env, MEDIA_MAX_FILE_BYTES: '-1' }, encoding: 'utf8', timeout: 20_000 },
+    );
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('MEDIA_MAX_FILE_BYTES');
+  });
+});
