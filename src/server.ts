@@ -7,7 +7,7 @@ import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHt
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
-import { GraphQLError } from 'graphql';
+import { GraphQLError, Kind, type OperationDefinitionNode } from 'graphql';
 import { graphqlUploadExpress } from 'graphql-upload-minimal';
 import type { Config } from './config/config';
 import type { GraphQLContext } from './graphql/context';
@@ -44,14 +44,31 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
+/** How many representations the operation's `_entities` fields ask for, whatever the variable is called. */
+function countRepresentations(
+  operation: OperationDefinitionNode,
+  variables: Record<string, unknown> | undefined,
+): number {
+  let count = 0;
+  for (const selection of operation.selectionSet.selections) {
+    if (selection.kind !== Kind.FIELD || selection.name.value !== '_entities') continue;
+    const argument = selection.arguments?.find((a) => a.name.value === 'representations')?.value;
+    if (argument?.kind === Kind.LIST) count += argument.values.length;
+    if (argument?.kind === Kind.VARIABLE) {
+      const value = variables?.[argument.name.value];
+      if (Array.isArray(value)) count += value.length;
+    }
+  }
+  return count;
+}
+
 /** Refuses `_entities` calls with more representations than the configured cap. */
 function entitiesCap(max: number): ApolloServerPlugin<GraphQLContext> {
   return {
     requestDidStart: () =>
       Promise.resolve({
-        didResolveOperation: ({ request }) => {
-          const representations: unknown = request.variables?.representations;
-          if (Array.isArray(representations) && representations.length > max) {
+        didResolveOperation: ({ operation, request }) => {
+          if (operation && countRepresentations(operation, request.variables) > max) {
             throw new GraphQLError(`At most ${max} entity representations per request`, {
               extensions: { code: 'BAD_REQUEST', http: { status: 400 } },
             });

@@ -1,6 +1,14 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { putBytes, REQUEST_FILE_UPLOAD, requestImage, SET_THUMBNAIL, startTestServer, UPDATE_IMAGE, uploadImage } from './helpers/server';
+import {
+  putBytes,
+  REQUEST_FILE_UPLOAD,
+  requestImage,
+  SET_THUMBNAIL,
+  startTestServer,
+  UPDATE_IMAGE,
+  uploadImage,
+} from './helpers/server';
 import { makeImage } from './helpers/images';
 
 describe('entity resolution is batched', () => {
@@ -34,7 +42,9 @@ describe('entity resolution is batched', () => {
         imagesById: after.imagesById - before.imagesById,
       }).toEqual({ imagesByProduct: 1, filesByProduct: 1, imagesById: 0 });
 
-      const imageIds = entities.flatMap((e: any) => e.images.map((i: any) => ({ __typename: 'ProductImage', id: i.id })));
+      const imageIds = entities.flatMap((e: any) =>
+        e.images.map((i: any) => ({ __typename: 'ProductImage', id: i.id })),
+      );
       const mid = { ...t.server.index.reads };
       const images = await t.gql(
         `query($r: [_Any!]!) { _entities(representations: $r) { ... on ProductImage { id status } } }`,
@@ -62,7 +72,9 @@ describe('a restart keeps everything', () => {
 
     const second = await startTestServer({}, dataDir);
     try {
-      const res = await second.gql(`{ productMedia(productId: "r-1") { images { id status width } files { id status byteSize downloadUrl } } }`);
+      const res = await second.gql(
+        `{ productMedia(productId: "r-1") { images { id status width } files { id status byteSize downloadUrl } } }`,
+      );
       const media = res.body.data.productMedia;
       expect(media.images).toEqual([
         { id: imageId, status: 'READY', width: 30 },
@@ -101,14 +113,19 @@ describe('sourceUrl', () => {
       expect(res.body.data.updateImage.userErrors).toEqual([]);
       expect(res.body.data.updateImage.image).toMatchObject({ width: 64, height: 48, status: 'READY' });
       const missing = await open.gql(UPDATE_IMAGE, { input: { id, sourceUrl: `${base}/missing.png` } });
-      expect(missing.body.data.updateImage.userErrors[0]).toMatchObject({ code: 'INVALID_INPUT', field: ['input', 'sourceUrl'] });
+      expect(missing.body.data.updateImage.userErrors[0]).toMatchObject({
+        code: 'INVALID_INPUT',
+        field: ['input', 'sourceUrl'],
+      });
     } finally {
       await open.stop();
     }
     const closed = await startTestServer();
     try {
       const id = await uploadImage(closed, 's-2', await makeImage(10, 10));
-      const res = await closed.gql(UPDATE_IMAGE, { input: { id, sourceUrl: `http://localhost:${new URL(base).port}/photo.png` } });
+      const res = await closed.gql(UPDATE_IMAGE, {
+        input: { id, sourceUrl: `http://localhost:${new URL(base).port}/photo.png` },
+      });
       expect(res.body.data.updateImage.userErrors[0]).toMatchObject({ code: 'INVALID_INPUT' });
       expect(res.body.data.updateImage.userErrors[0].message).toMatch(/private or loopback/);
     } finally {

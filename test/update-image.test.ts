@@ -20,9 +20,13 @@ function multipartUpdate(input: Record<string, unknown>, bytes: Uint8Array, head
 describe('updateImage on LOCAL', () => {
   it('replaces the bytes from a multipart file and changes metadata in the same step', async () => {
     const id = await uploadImage(t, 'u-1', await makeImage(100, 100));
-    const res = await multipartUpdate({ id, alt: 'new alt', name: 'front', ordering: 7 }, await makeImage(640, 480, 'png'), {
-      'apollo-require-preflight': 'true',
-    });
+    const res = await multipartUpdate(
+      { id, alt: 'new alt', name: 'front', ordering: 7 },
+      await makeImage(640, 480, 'png'),
+      {
+        'apollo-require-preflight': 'true',
+      },
+    );
     expect(res.status).toBe(200);
     const body = (await res.json()) as any;
     expect(body.data.updateImage.userErrors).toEqual([]);
@@ -50,9 +54,12 @@ describe('updateImage on LOCAL', () => {
 
   it('refuses a simple (form) POST without a preflight header before any resolver runs', async () => {
     const id = await uploadImage(t, 'u-csrf-form', await makeImage(10, 10));
-    const res = await fetch(`${t.url}/graphql?query=${encodeURIComponent(`mutation { setThumbnail(input: { imageId: "${id}" }) { image { id } } }`)}`, {
-      method: 'GET',
-    });
+    const res = await fetch(
+      `${t.url}/graphql?query=${encodeURIComponent(`mutation { setThumbnail(input: { imageId: "${id}" }) { image { id } } }`)}`,
+      {
+        method: 'GET',
+      },
+    );
     expect(res.status).toBe(400);
     const form = await fetch(`${t.url}/graphql`, {
       method: 'POST',
@@ -66,10 +73,24 @@ describe('updateImage on LOCAL', () => {
 
   it('changes name, alt, ordering, enabled and thumbnail; null clears name and alt', async () => {
     const id = await uploadImage(t, 'u-meta', await makeImage(10, 10));
-    let res = await t.gql(UPDATE_IMAGE, { input: { id, name: 'n', alt: 'a', ordering: 3, enabled: false, thumbnail: true } });
-    expect(res.body.data.updateImage.image).toMatchObject({ name: 'n', alt: 'a', ordering: 3, enabled: false, isThumbnail: true });
+    let res = await t.gql(UPDATE_IMAGE, {
+      input: { id, name: 'n', alt: 'a', ordering: 3, enabled: false, thumbnail: true },
+    });
+    expect(res.body.data.updateImage.image).toMatchObject({
+      name: 'n',
+      alt: 'a',
+      ordering: 3,
+      enabled: false,
+      isThumbnail: true,
+    });
     res = await t.gql(UPDATE_IMAGE, { input: { id, name: null, alt: null, thumbnail: false } });
-    expect(res.body.data.updateImage.image).toMatchObject({ name: null, alt: null, ordering: 3, enabled: false, isThumbnail: false });
+    expect(res.body.data.updateImage.image).toMatchObject({
+      name: null,
+      alt: null,
+      ordering: 3,
+      enabled: false,
+      isThumbnail: false,
+    });
   });
 
   it('leaves disabled images out of Product.images unless asked, ordered by ordering then creation', async () => {
@@ -78,7 +99,9 @@ describe('updateImage on LOCAL', () => {
     const c = await uploadImage(t, 'u-order', await makeImage(10, 10));
     await t.gql(UPDATE_IMAGE, { input: { id: a, ordering: 10 } });
     await t.gql(UPDATE_IMAGE, { input: { id: b, enabled: false } });
-    const res = await t.gql(`{ productMedia(productId: "u-order") { shown: images { id } all: images(includeDisabled: true) { id } } }`);
+    const res = await t.gql(
+      `{ productMedia(productId: "u-order") { shown: images { id } all: images(includeDisabled: true) { id } } }`,
+    );
     expect(res.body.data.productMedia.shown.map((i: any) => i.id)).toEqual([c, a]);
     expect(res.body.data.productMedia.all.map((i: any) => i.id)).toEqual([b, c, a]);
   });
@@ -89,7 +112,11 @@ describe('updateImage on LOCAL', () => {
       [{ id: 'not-an-id' }, 'INVALID_ID', ['input', 'id']],
       [{ id: 'gid://product-media/ProductImage/local/p/%zz' }, 'INVALID_ID', ['input', 'id']],
       [{ id: 'gid://product-media/ProductFile/local/p/x' }, 'INVALID_ID', ['input', 'id']],
-      [{ id: 'gid://product-media/ProductImage/local/u-bad/00000000-0000-0000-0000-000000000000' }, 'NOT_FOUND', ['input', 'id']],
+      [
+        { id: 'gid://product-media/ProductImage/local/u-bad/00000000-0000-0000-0000-000000000000' },
+        'NOT_FOUND',
+        ['input', 'id'],
+      ],
       [{ id, name: 'x'.repeat(256) }, 'INVALID_INPUT', ['input', 'name']],
       [{ id, ordering: null }, 'INVALID_INPUT', ['input', 'ordering']],
       [{ id, sourceUrl: 'http://127.0.0.1:1/x.png' }, 'INVALID_INPUT', ['input', 'sourceUrl']],

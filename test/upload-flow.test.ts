@@ -1,5 +1,12 @@
 import { createHash } from 'node:crypto';
-import { IMAGE_FIELDS, putBytes, requestImage, REQUEST_FILE_UPLOAD, startTestServer, type TestServer } from './helpers/server';
+import {
+  IMAGE_FIELDS,
+  putBytes,
+  requestImage,
+  REQUEST_FILE_UPLOAD,
+  startTestServer,
+  type TestServer,
+} from './helpers/server';
 import { makeImage } from './helpers/images';
 
 let t: TestServer;
@@ -59,7 +66,9 @@ describe('the upload-URL flow on LOCAL', () => {
     const res = await t.gql(`query($id: ID!) { productImage(id: $id) { variants { kind width height } } }`, {
       id: image.id,
     });
-    const sizes = Object.fromEntries(res.body.data.productImage.variants.map((v: any) => [v.kind, [v.width, v.height]]));
+    const sizes = Object.fromEntries(
+      res.body.data.productImage.variants.map((v: any) => [v.kind, [v.width, v.height]]),
+    );
     expect(sizes).toEqual({ ORIGINAL: [300, 200], STANDARD: [300, 200], LOW: [300, 200], THUMBNAIL: [120, 80] });
   });
 

@@ -29,7 +29,10 @@ describe('upload URLs refuse what they must, and store nothing', () => {
     const payload = JSON.parse(Buffer.from(body!, 'base64url').toString());
     payload.maxBytes = 10_000_000;
     const forged = `${Buffer.from(JSON.stringify(payload)).toString('base64url')}.${signature}`;
-    const res = await putBytes({ ...upload, url: upload.url.replace(/\/uploads\/.*/, `/uploads/${forged}`) }, await makeImage(10, 10));
+    const res = await putBytes(
+      { ...upload, url: upload.url.replace(/\/uploads\/.*/, `/uploads/${forged}`) },
+      await makeImage(10, 10),
+    );
     expect(res.status).toBe(403);
     const garbage = await putBytes({ ...upload, url: `${upload.url}x` }, await makeImage(10, 10));
     expect(garbage.status).toBe(403);

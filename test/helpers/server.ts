@@ -10,7 +10,11 @@ export interface TestServer {
   dataDir: string;
   /** POSTs a JSON GraphQL request and returns the parsed body; fails the test on a non-JSON answer. */
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  gql<T = any>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<GqlResponse<T>>;
+  gql<T = any>(
+    query: string,
+    variables?: Record<string, unknown>,
+    headers?: Record<string, string>,
+  ): Promise<GqlResponse<T>>;
   stop(): Promise<void>;
 }
 
@@ -88,7 +92,10 @@ export async function requestImage(t: TestServer, input: Record<string, unknown>
   const res = await t.gql(REQUEST_IMAGE_UPLOAD, { input });
   const payload = res.body.data.requestImageUpload;
   expect(payload.userErrors).toEqual([]);
-  return payload as { image: any; upload: { url: string; headers: { name: string; value: string }[]; expiresAt: string } };
+  return payload as {
+    image: any;
+    upload: { url: string; headers: { name: string; value: string }[]; expiresAt: string };
+  };
 }
 
 /** Uploads `bytes` as a new LOCAL image of `productId` and returns its id. */
