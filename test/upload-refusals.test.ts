@@ -78,7 +78,7 @@ describe('upload URLs refuse what they must, and store nothing', () => {
         controller.close();
       },
     });
-    const res = await fetch(upload.url, { method: 'PUT', body: chunked, duplex: 'half' } as RequestInit);
+    const res = await fetch(upload.url, { method: 'PUT', body: chunked, duplex: 'half' });
     expect(res.status).toBe(413);
     await expectNothingStored(image.id);
     // A refused upload gives its token back: the right bytes still go through.

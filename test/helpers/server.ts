@@ -9,7 +9,7 @@ export interface TestServer {
   url: string;
   dataDir: string;
   /** POSTs a JSON GraphQL request and returns the parsed body; fails the test on a non-JSON answer. */
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+
   gql<T = any>(
     query: string,
     variables?: Record<string, unknown>,
