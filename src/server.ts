@@ -23,7 +23,7 @@ import { DownloadLinks } from './media/download-links';
 import { MediaService } from './media/media-service';
 import { UploadGrants } from './media/upload-grants';
 import { LocalProvider } from './providers/local/local-provider';
-import { unconfiguredProvider } from './providers/not-configured';
+import { remoteProviders } from './providers/registry';
 import { loadSigningSecret, Signer } from './security/signing';
 import { BlobStore } from './store/blob-store';
 import { LATEST_SCHEMA_VERSION, openDatabase, schemaVersion, type SqliteDatabase } from './store/database';
@@ -107,13 +107,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
     index,
     blobs,
     grants,
-    providers: [
-      local,
-      unconfiguredProvider('DODO_PAYMENTS'),
-      unconfiguredProvider('SALLA'),
-      unconfiguredProvider('SUPEROFFICE'),
-      unconfiguredProvider('KELVIQ'),
-    ],
+    providers: [local, ...remoteProviders(config, grants)],
     defaultProvider: config.defaultProvider,
     maxImageBytes: config.maxImageBytes,
     maxFileBytes: config.maxFileBytes,

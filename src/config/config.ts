@@ -1,5 +1,10 @@
 import { z } from 'zod';
 import { providerFromSlug, type ProviderName } from '../domain/model';
+import { dodoPaymentsEnv, dodoPaymentsSettings, type DodoPaymentsSettings } from '../providers/dodo-payments/settings';
+import { kelviqEnv, kelviqSettings, type KelviqSettings } from '../providers/kelviq/settings';
+import { sallaEnv, sallaSettings, type SallaSettings } from '../providers/salla/settings';
+import { superOfficeEnv, superOfficeSettings, type SuperOfficeSettings } from '../providers/superoffice/settings';
+import { bool, emptyAsUndefined, EnvProblem, int, optionalText, optionalUrl, stripSlash } from './env';
 
 /**
  * The subgraph's configuration, read from the environment variables of the
@@ -22,6 +27,10 @@ export interface Config {
   signingSecret: string | undefined;
   providerTimeoutMs: number;
   providerRetries: number;
+  /** First back-off step between provider attempts; later steps double, with jitter. */
+  providerRetryBaseMs: number;
+  /** Longest `Retry-After` honoured; a provider asking for more is reported unavailable at once. */
+  providerMaxRetryAfterMs: number;
   routerSecret: string | undefined;
   /** Let `sourceUrl` point at private and loopback addresses (development only). */
   fetchAllowPrivate: boolean;
@@ -31,19 +40,12 @@ export interface Config {
   providers: RemoteProviderSettings;
 }
 
-/** Credentials and base URLs of the remote providers; a provider is configured when its credential is set. */
+/** Credentials and base URLs of the remote providers; each provider's folder reads its own variables. */
 export interface RemoteProviderSettings {
-  dodoPayments: { apiKey: string | undefined; baseUrl: string };
-  salla: { accessToken: string | undefined; baseUrl: string };
-  superOffice: {
-    baseUrl: string | undefined;
-    accessToken: string | undefined;
-    username: string | undefined;
-    password: string | undefined;
-    ticket: string | undefined;
-    appToken: string | undefined;
-  };
-  kelviq: { apiKey: string | undefined; baseUrl: string };
+  dodoPayments: DodoPaymentsSettings;
+  salla: SallaSettings;
+  superOffice: SuperOfficeSettings;
+  kelviq: KelviqSettings;
 }
 
 /** Thrown when the environment holds a bad value; the message names the variable. */
@@ -54,27 +56,12 @@ export class ConfigError extends Error {
   }
 }
 
-const emptyAsUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
-const optionalText = z.preprocess(emptyAsUndefined, z.string().optional());
-const int = (min: number, max: number, fallback: number) =>
-  z.preprocess(emptyAsUndefined, z.coerce.number().int().min(min).max(max).default(fallback));
-const httpUrl = z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' });
-const urlWithDefault = (fallback: string) => z.preprocess(emptyAsUndefined, httpUrl.default(fallback));
-const bool = (fallback: boolean) =>
-  z.preprocess(
-    emptyAsUndefined,
-    z
-      .enum(['true', 'false', '1', '0'], { message: 'must be true or false' })
-      .default(fallback ? 'true' : 'false')
-      .transform((v) => v === 'true' || v === '1'),
-  );
-
 const GiB = 1024 * 1024 * 1024;
 
 const envSchema = z.object({
   PORT: int(0, 65535, 4001),
   HOST: z.preprocess(emptyAsUndefined, z.string().default('127.0.0.1')),
-  MEDIA_PUBLIC_URL: z.preprocess(emptyAsUndefined, httpUrl.optional()),
+  MEDIA_PUBLIC_URL: optionalUrl,
   MEDIA_DATA_DIR: z.preprocess(emptyAsUndefined, z.string().default('./data')),
   MEDIA_DEFAULT_PROVIDER: z.preprocess(
     emptyAsUndefined,
@@ -96,25 +83,17 @@ const envSchema = z.object({
   ),
   MEDIA_PROVIDER_TIMEOUT_MS: int(1, 600_000, 10000),
   MEDIA_PROVIDER_RETRIES: int(0, 10, 2),
+  MEDIA_PROVIDER_RETRY_BASE_MS: int(0, 60_000, 200),
+  MEDIA_PROVIDER_MAX_RETRY_AFTER_MS: int(0, 600_000, 5000),
   MEDIA_FETCH_ALLOW_PRIVATE: bool(false),
   MEDIA_SOURCE_FETCH_TIMEOUT_MS: int(1, 600_000, 15000),
   MEDIA_MAX_ENTITIES: int(1, 100_000, 1000),
   ROUTER_SECRET: optionalText,
-  DODO_PAYMENTS_API_KEY: optionalText,
-  DODO_PAYMENTS_BASE_URL: urlWithDefault('https://live.dodopayments.com'),
-  SALLA_ACCESS_TOKEN: optionalText,
-  SALLA_BASE_URL: urlWithDefault('https://api.salla.dev/admin/v2'),
-  SUPEROFFICE_BASE_URL: z.preprocess(emptyAsUndefined, httpUrl.optional()),
-  SUPEROFFICE_ACCESS_TOKEN: optionalText,
-  SUPEROFFICE_USERNAME: optionalText,
-  SUPEROFFICE_PASSWORD: optionalText,
-  SUPEROFFICE_TICKET: optionalText,
-  SUPEROFFICE_APP_TOKEN: optionalText,
-  KELVIQ_API_KEY: optionalText,
-  KELVIQ_BASE_URL: urlWithDefault('https://api.kelviq.com/api/v1'),
+  ...dodoPaymentsEnv.shape,
+  ...sallaEnv.shape,
+  ...superOfficeEnv.shape,
+  ...kelviqEnv.shape,
 });
-
-const stripSlash = (url: string) => url.replace(/\/+$/, '');
 
 /** Reads and validates the configuration; throws `ConfigError` naming every bad variable. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
@@ -124,9 +103,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}`);
   }
   const e = parsed.data;
-  if ((e.SUPEROFFICE_USERNAME === undefined) !== (e.SUPEROFFICE_PASSWORD === undefined)) {
-    throw new ConfigError('Invalid configuration:\n  SUPEROFFICE_USERNAME, SUPEROFFICE_PASSWORD: set both or neither');
-  }
+  const superOffice = superOfficeSettings(e);
+  if (superOffice instanceof EnvProblem) throw new ConfigError(`Invalid configuration:\n  ${superOffice.message}`);
   return {
     port: e.PORT,
     host: e.HOST,
@@ -141,22 +119,17 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     signingSecret: e.MEDIA_SIGNING_SECRET,
     providerTimeoutMs: e.MEDIA_PROVIDER_TIMEOUT_MS,
     providerRetries: e.MEDIA_PROVIDER_RETRIES,
+    providerRetryBaseMs: e.MEDIA_PROVIDER_RETRY_BASE_MS,
+    providerMaxRetryAfterMs: e.MEDIA_PROVIDER_MAX_RETRY_AFTER_MS,
     routerSecret: e.ROUTER_SECRET,
     fetchAllowPrivate: e.MEDIA_FETCH_ALLOW_PRIVATE,
     sourceFetchTimeoutMs: e.MEDIA_SOURCE_FETCH_TIMEOUT_MS,
     maxEntitiesPerRequest: e.MEDIA_MAX_ENTITIES,
     providers: {
-      dodoPayments: { apiKey: e.DODO_PAYMENTS_API_KEY, baseUrl: stripSlash(e.DODO_PAYMENTS_BASE_URL) },
-      salla: { accessToken: e.SALLA_ACCESS_TOKEN, baseUrl: stripSlash(e.SALLA_BASE_URL) },
-      superOffice: {
-        baseUrl: e.SUPEROFFICE_BASE_URL === undefined ? undefined : stripSlash(e.SUPEROFFICE_BASE_URL),
-        accessToken: e.SUPEROFFICE_ACCESS_TOKEN,
-        username: e.SUPEROFFICE_USERNAME,
-        password: e.SUPEROFFICE_PASSWORD,
-        ticket: e.SUPEROFFICE_TICKET,
-        appToken: e.SUPEROFFICE_APP_TOKEN,
-      },
-      kelviq: { apiKey: e.KELVIQ_API_KEY, baseUrl: stripSlash(e.KELVIQ_BASE_URL) },
+      dodoPayments: dodoPaymentsSettings(e),
+      salla: sallaSettings(e),
+      superOffice,
+      kelviq: kelviqSettings(e),
     },
   };
 }

@@ -8,13 +8,14 @@ import { PROVIDERS, type FileRecord, type ImageRecord, type ProviderName, type U
 import {
   CAPABILITY_OF_CHANGE,
   type ImageChanges,
+  type ImageContent,
   type MediaCapability,
   type MediaProviderAdapter,
   type ReceivedBytes,
 } from '../providers/provider';
 import type { BlobStore } from '../store/blob-store';
 import type { ImagePatch, MediaIndex } from '../store/media-index';
-import { openSourceUrl, type SourceFetchOptions } from './source-fetch';
+import { checkSourceUrl, openSourceUrl, type SourceFetchOptions } from './source-fetch';
 import { spoolToFile } from './spool';
 import type { UploadGrants } from './upload-grants';
 import { cleanText, declaredByteSize, declaredImageType, MAX_ALT_LENGTH, MAX_NAME_LENGTH } from './validation';
@@ -147,7 +148,42 @@ export class MediaService {
     if (provider.singleImage && id.localId !== 'primary') {
       return fail('INVALID_ID', `${id.provider} holds one image per product; its image id is "primary"`, { field });
     }
+    const problem =
+      provider.idProblem?.('product', id.productId) ??
+      (provider.singleImage ? undefined : provider.idProblem?.('image', id.localId));
+    if (problem) return fail('INVALID_ID', problem, { field, provider: id.provider });
     return ok(id);
+  }
+
+  /** A product id the provider can hold, or INVALID_ID. */
+  private checkProductId(provider: MediaProviderAdapter, productId: string, field: string[]): Result<string> {
+    if (!isAcceptableIdText(productId)) return fail('INVALID_ID', 'Not a product id', { field });
+    const problem = provider.idProblem?.('product', productId);
+    return problem ? fail('INVALID_ID', problem, { field, provider: provider.name }) : ok(productId);
+  }
+
+  /**
+   * Records what a provider accepted. Single-image providers' one image is
+   * always the thumbnail; otherwise asking for it, or the provider reporting
+   * it, makes this the product's only thumbnail in the same transaction.
+   */
+  private recordImage(provider: MediaProviderAdapter, image: ImageRecord, patch: ImagePatch, thumbnailAsked = false) {
+    const makeThumbnail = provider.singleImage || thumbnailAsked || patch.isThumbnail === true;
+    const changes = { ...patch };
+    if (makeThumbnail) delete changes.isThumbnail;
+    return this.options.index.upsertImage(image, changes, { makeThumbnail });
+  }
+
+  /** UNSUPPORTED_MEDIA_TYPE when the provider cannot store images of `type`. */
+  private checkProviderImageType(provider: MediaProviderAdapter, type: string, field?: string[]): Result<string> {
+    const accepted = provider.acceptedImageTypes;
+    if (accepted && !accepted.has(type)) {
+      return fail('UNSUPPORTED_MEDIA_TYPE', `${provider.name} stores only ${[...accepted].join(', ')}, not ${type}`, {
+        field,
+        provider: provider.name,
+      });
+    }
+    return ok(type);
   }
 
   /**
@@ -205,11 +241,10 @@ export class MediaService {
       if (!parsed.ok) return parsed;
       target = parsed.value;
     } else {
-      if (!isAcceptableIdText(input.productId!)) {
-        return fail('INVALID_ID', 'Not a product id', { field: ['input', 'productId'] });
-      }
       const providerName = input.provider ?? this.options.defaultProvider;
       const provider = this.providers.get(providerName)!;
+      const productId = this.checkProductId(provider, input.productId!, ['input', 'productId']);
+      if (!productId.ok) return productId;
       target = {
         kind: 'ProductImage',
         provider: providerName,
@@ -227,25 +262,32 @@ export class MediaService {
     const contentType =
       input.contentType == null ? undefined : declaredImageType(input.contentType, ['input', 'contentType']);
     if (contentType && !contentType.ok) return contentType;
+    if (contentType) {
+      const storable = this.checkProviderImageType(provider, contentType.value, ['input', 'contentType']);
+      if (!storable.ok) return storable;
+    }
     const byteSize =
       input.byteSize == null
         ? undefined
         : declaredByteSize(input.byteSize, this.options.maxImageBytes, ['input', 'byteSize']);
     if (byteSize && !byteSize.ok) return byteSize;
-    const name = this.optionalText(
-      input.name ?? input.fileName,
-      ['input', input.name != null ? 'name' : 'fileName'],
-      MAX_NAME_LENGTH,
-    );
+    for (const [field, capability] of [
+      ['name', 'UPDATE_NAME'],
+      ['alt', 'UPDATE_ALT'],
+    ] as const) {
+      if (input[field] != null && !provider.capabilities.has(capability)) {
+        return fail('UNSUPPORTED_BY_PROVIDER', `The provider ${provider.name} cannot store ${field}`, {
+          field: ['input', field],
+          provider: provider.name,
+        });
+      }
+    }
+    // fileName names the image where the provider stores names; elsewhere it is only a hint.
+    const nameSource = input.name ?? (provider.capabilities.has('UPDATE_NAME') ? input.fileName : undefined);
+    const name = this.optionalText(nameSource, ['input', input.name != null ? 'name' : 'fileName'], MAX_NAME_LENGTH);
     if (!name.ok) return name;
     const alt = this.optionalText(input.alt, ['input', 'alt'], MAX_ALT_LENGTH);
     if (!alt.ok) return alt;
-    if (alt.value !== undefined && !provider.capabilities.has('UPDATE_ALT')) {
-      return fail('UNSUPPORTED_BY_PROVIDER', `The provider ${provider.name} cannot store alt`, {
-        field: ['input', 'alt'],
-        provider: provider.name,
-      });
-    }
 
     let image: ImageRecord;
     let isNew: boolean;
@@ -269,17 +311,16 @@ export class MediaService {
     const patch = { ...issued.value.patch };
     if (name.value !== undefined) patch.name = name.value;
     if (alt.value !== undefined) patch.alt = alt.value;
-    const saved = this.options.index.upsertImage(image, patch);
+    const saved = this.recordImage(provider, image, patch);
     return ok({ image: saved.after, upload: issued.value.target });
   }
 
   async requestFileUpload(input: RequestFileUploadInput): Promise<Result<{ file: FileRecord; upload: UploadTarget }>> {
-    if (!isAcceptableIdText(input.productId)) {
-      return fail('INVALID_ID', 'Not a product id', { field: ['input', 'productId'] });
-    }
     const providerName = input.provider ?? this.options.defaultProvider;
     const usable = this.usableProvider(providerName, 'REQUEST_FILE_UPLOAD', ['input', 'provider']);
     if (!usable.ok) return usable;
+    const productId = this.checkProductId(usable.value, input.productId, ['input', 'productId']);
+    if (!productId.ok) return productId;
     const fileName = cleanText(input.fileName, ['input', 'fileName'], MAX_NAME_LENGTH, true);
     if (!fileName.ok) return fileName;
     let contentType: string | undefined;
@@ -368,25 +409,37 @@ export class MediaService {
         });
       }
     }
+    if (provider.singleImage && changes.thumbnail === false) {
+      return fail('INVALID_INPUT', `${provider.name} holds one image per product, which is always the thumbnail`, {
+        field: ['input', 'thumbnail'],
+        provider: provider.name,
+      });
+    }
+    let passedUrl: ImageContent | undefined;
+    if (input.sourceUrl != null && provider.fetchesSourceUrls) {
+      const url = checkSourceUrl(input.sourceUrl);
+      if (!url.ok) return url;
+      passedUrl = { kind: 'url', url: url.value };
+    }
     const found = this.imageFor(parsed.value, ['input', 'id']);
     if (!found.ok) return found;
     const { image } = found.value;
 
     return this.withIncomingFile(async (spoolPath) => {
-      let bytes: ReceivedBytes | undefined;
-      if (input.file != null || input.sourceUrl != null) {
-        const received = await this.receiveImageBytes(input, spoolPath);
+      let content = passedUrl;
+      if (!content && (input.file != null || input.sourceUrl != null)) {
+        const received = await this.receiveImageBytes(provider, input, spoolPath);
         if (!received.ok) return received;
-        bytes = received.value;
+        content = { kind: 'bytes', bytes: received.value };
       }
       // Single-image providers: the one image is always the thumbnail, no provider call needed.
       const providerChanges = provider.singleImage ? { ...changes, thumbnail: undefined } : changes;
-      const hasProviderWork = bytes !== undefined || Object.values(providerChanges).some((v) => v !== undefined);
-      const written = hasProviderWork ? await provider.writeImage(image, providerChanges, bytes) : ok<ImagePatch>({});
+      const hasProviderWork = content !== undefined || Object.values(providerChanges).some((v) => v !== undefined);
+      const written = hasProviderWork ? await provider.writeImage(image, providerChanges, content) : ok<ImagePatch>({});
       if (!written.ok) return written;
       const patch: ImagePatch = { ...written.value };
-      if (changes.thumbnail === false && !provider.singleImage) patch.isThumbnail = false;
-      const saved = this.options.index.upsertImage(image, patch, { makeThumbnail: changes.thumbnail === true });
+      if (changes.thumbnail === false) patch.isThumbnail = false;
+      const saved = this.recordImage(provider, image, patch, changes.thumbnail === true);
       await provider.discardImageRevision?.(saved.before, saved.after);
       return ok(saved.after);
     });
@@ -407,7 +460,7 @@ export class MediaService {
       if (!written.ok) return written;
       patch = written.value;
     }
-    return ok(this.options.index.upsertImage(image, patch, { makeThumbnail: true }).after);
+    return ok(this.recordImage(provider, image, patch, true).after);
   }
 
   /**
@@ -458,10 +511,13 @@ export class MediaService {
         if (grant.kind === 'image') {
           const type = this.checkImageType(sniffed, grant.contentType);
           if (!type.ok) return type;
+          const storable = this.checkProviderImageType(usable.value, type.value);
+          if (!storable.ok) return storable;
           const image = record as ImageRecord;
-          const written = await usable.value.writeImage(image, {}, { ...spooled, contentType: type.value });
+          const bytes = { ...spooled, contentType: type.value };
+          const written = await usable.value.writeImage(image, {}, { kind: 'bytes', bytes });
           if (!written.ok) return written;
-          const saved = this.options.index.updateImage(image.id, written.value)!;
+          const saved = this.recordImage(usable.value, image, written.value);
           await usable.value.discardImageRevision?.(saved.before, saved.after);
           return ok({ id: saved.after.id, status: saved.after.status });
         }
@@ -501,7 +557,11 @@ export class MediaService {
     return ok(sniffed);
   }
 
-  private async receiveImageBytes(input: UpdateImageInput, spoolPath: string): Promise<Result<ReceivedBytes>> {
+  private async receiveImageBytes(
+    provider: MediaProviderAdapter,
+    input: UpdateImageInput,
+    spoolPath: string,
+  ): Promise<Result<ReceivedBytes>> {
     const field = ['input', input.file != null ? 'file' : 'sourceUrl'];
     let source: Readable;
     if (input.file != null) {
@@ -512,7 +572,9 @@ export class MediaService {
     const spooled = await spoolToFile(source, spoolPath, this.options.maxImageBytes);
     const type = this.checkImageType(sniffContentType(spooled.head), undefined);
     if (!type.ok) return { ok: false, error: { ...type.error, field } };
-    return ok({ ...spooled, contentType: type.value, sourceUrl: input.sourceUrl ?? undefined });
+    const storable = this.checkProviderImageType(provider, type.value, field);
+    if (!storable.ok) return storable;
+    return ok({ ...spooled, contentType: type.value });
   }
 
   /**

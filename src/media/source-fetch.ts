@@ -3,7 +3,7 @@ import http from 'node:http';
 import https from 'node:https';
 import net from 'node:net';
 import type { Readable } from 'node:stream';
-import { MediaFailure } from '../domain/errors';
+import { MediaFailure, ok, type Result } from '../domain/errors';
 
 /** Addresses a `sourceUrl` may not reach unless private fetching is allowed (SSRF protection). */
 const BLOCKED = new net.BlockList();
@@ -72,7 +72,8 @@ export async function openSourceUrl(url: string, options: SourceFetchOptions): P
   throw invalid(`sourceUrl redirected more than ${maxRedirects} times`);
 }
 
-function getOnce(url: string, options: SourceFetchOptions, deadline: number): Promise<http.IncomingMessage> {
+/** The URL's form alone: http(s), parseable, no credentials in it. */
+function parseSourceUrl(url: string): URL {
   let parsed: URL;
   try {
     parsed = new URL(url);
@@ -81,6 +82,21 @@ function getOnce(url: string, options: SourceFetchOptions, deadline: number): Pr
   }
   if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw invalid('sourceUrl must be http or https');
   if (parsed.username || parsed.password) throw invalid('sourceUrl must not carry credentials');
+  return parsed;
+}
+
+/** Checks a `sourceUrl` that a provider fetches itself (the subgraph never connects to it). */
+export function checkSourceUrl(url: string): Result<string> {
+  try {
+    return ok(parseSourceUrl(url).toString());
+  } catch (err) {
+    if (err instanceof MediaFailure) return { ok: false, error: err.error };
+    throw err;
+  }
+}
+
+function getOnce(url: string, options: SourceFetchOptions, deadline: number): Promise<http.IncomingMessage> {
+  const parsed = parseSourceUrl(url);
   const lookup: net.LookupFunction = (hostname, lookupOptions, callback) => {
     dns.lookup(hostname, { ...lookupOptions, all: false }, (err, address, family) => {
       if (err) return callback(err, '', 0);

@@ -53,3 +53,23 @@ export class UploadGrants {
     return { ok: true, grant: parsed.data };
   }
 }
+
+/**
+ * An upload URL of the subgraph itself for one image or file: at most the
+ * declared size (else `maxBytes`), of the declared type when one was given.
+ */
+export function subgraphUploadTarget(
+  grants: UploadGrants,
+  kind: UploadGrant['kind'],
+  targetId: string,
+  declared: { contentType?: string; byteSize?: number },
+  maxBytes: number,
+): UploadTarget {
+  return grants.issue({
+    kind,
+    target: targetId,
+    maxBytes: declared.byteSize ?? maxBytes,
+    contentType: declared.contentType,
+    byteSize: declared.byteSize,
+  }).target;
+}

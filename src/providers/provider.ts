@@ -28,9 +28,10 @@ export interface ImageChanges {
 /** Bytes that arrived in full and whose type was decided from them. */
 export interface ReceivedBytes extends SpooledFile {
   contentType: string;
-  /** Where they came from, for providers that can take a URL instead of bytes (Salla). */
-  sourceUrl?: string;
 }
+
+/** New content for an image: bytes the subgraph received, or a URL the provider fetches itself (Salla). */
+export type ImageContent = { kind: 'bytes'; bytes: ReceivedBytes } | { kind: 'url'; url: string };
 
 export interface ImageUploadRequest {
   /** The image the upload is for: a new, not yet indexed draft, or an indexed image. */
@@ -66,11 +67,24 @@ export interface MediaProviderAdapter {
   readonly capabilities: ReadonlySet<MediaCapability>;
   /** Whether its credentials are set. */
   readonly configured: boolean;
+  /** Takes `updateImage.sourceUrl` as a URL and fetches it itself, instead of being sent the bytes. */
+  readonly fetchesSourceUrls?: boolean;
+  /** Image types it can store, when fewer than the subgraph accepts (SuperOffice). */
+  readonly acceptedImageTypes?: ReadonlySet<string>;
+  /**
+   * Why a product or media id cannot exist at this provider (Kelviq's uuids,
+   * SuperOffice's int32 product ids), or undefined when it can; checked before any call.
+   */
+  idProblem?(kind: 'product' | 'image' | 'file', id: string): string | undefined;
 
   requestImageUpload(request: ImageUploadRequest): Promise<Result<IssuedUpload<ImagePatch>>>;
   requestFileUpload(request: FileUploadRequest): Promise<Result<IssuedUpload<FilePatch>>>;
-  /** Writes new bytes and/or metadata of an image (already checked against `capabilities`). */
-  writeImage(image: ImageRecord, changes: ImageChanges, bytes: ReceivedBytes | undefined): Promise<Result<ImagePatch>>;
+  /**
+   * Writes new content and/or metadata of an image (already checked against
+   * `capabilities`). A patch with `isThumbnail: true` makes the image the
+   * product's one thumbnail in the index.
+   */
+  writeImage(image: ImageRecord, changes: ImageChanges, content: ImageContent | undefined): Promise<Result<ImagePatch>>;
   /** Stores the bytes of a file that arrived at a subgraph upload URL. */
   writeFile(file: FileRecord, bytes: ReceivedBytes): Promise<Result<FilePatch>>;
   /** A link to download a stored file, when the provider makes its own (LOCAL's signed links). */

@@ -6,12 +6,13 @@ import { catchMediaError, fail, ok, type Result } from '../../domain/errors';
 import type { FileRecord, ImageRecord, StoredVariant } from '../../domain/model';
 import { probeImage, writeRenditions } from '../../media/images';
 import type { DownloadLinks } from '../../media/download-links';
-import type { UploadGrants } from '../../media/upload-grants';
+import { subgraphUploadTarget, type UploadGrants } from '../../media/upload-grants';
 import { fsyncPath, TEMP_PREFIX, type BlobStore } from '../../store/blob-store';
 import type { FilePatch, ImagePatch } from '../../store/media-index';
 import type {
   FileUploadRequest,
   ImageChanges,
+  ImageContent,
   ImageUploadRequest,
   IssuedUpload,
   MediaCapability,
@@ -58,35 +59,37 @@ export class LocalProvider implements MediaProviderAdapter {
   constructor(private readonly options: LocalProviderOptions) {}
 
   requestImageUpload(request: ImageUploadRequest): Promise<Result<IssuedUpload<ImagePatch>>> {
-    const { target } = this.options.grants.issue({
-      kind: 'image',
-      target: request.image.id,
-      maxBytes: request.byteSize ?? this.options.maxImageBytes,
-      contentType: request.contentType,
-      byteSize: request.byteSize,
-    });
+    const target = subgraphUploadTarget(
+      this.options.grants,
+      'image',
+      request.image.id,
+      request,
+      this.options.maxImageBytes,
+    );
     return Promise.resolve(ok({ target, patch: {} }));
   }
 
   requestFileUpload(request: FileUploadRequest): Promise<Result<IssuedUpload<FilePatch>>> {
-    const { target } = this.options.grants.issue({
-      kind: 'file',
-      target: request.file.id,
-      maxBytes: request.byteSize ?? this.options.maxFileBytes,
-      contentType: request.contentType,
-      byteSize: request.byteSize,
-    });
+    const target = subgraphUploadTarget(
+      this.options.grants,
+      'file',
+      request.file.id,
+      request,
+      this.options.maxFileBytes,
+    );
     return Promise.resolve(ok({ target, patch: {} }));
   }
 
-  async writeImage(image: ImageRecord, changes: ImageChanges, bytes: ReceivedBytes | undefined) {
+  async writeImage(image: ImageRecord, changes: ImageChanges, content: ImageContent | undefined) {
     const patch: ImagePatch = {};
     if (changes.name !== undefined) patch.name = changes.name;
     if (changes.alt !== undefined) patch.alt = changes.alt;
     if (changes.ordering !== undefined) patch.ordering = changes.ordering;
     if (changes.enabled !== undefined) patch.enabled = changes.enabled;
-    if (!bytes) return ok(patch);
-    const stored = await this.storeImageBytes(image, bytes);
+    if (!content) return ok(patch);
+    // LOCAL does not set `fetchesSourceUrls`: the service always hands it bytes.
+    if (content.kind !== 'bytes') return fail<ImagePatch>('INVALID_INPUT', 'LOCAL stores bytes, not URLs');
+    const stored = await this.storeImageBytes(image, content.bytes);
     return stored.ok ? ok({ ...patch, ...stored.value }) : stored;
   }
 

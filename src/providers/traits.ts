@@ -1,0 +1,48 @@
+import { fail, type Result } from '../domain/errors';
+import type { ProviderName } from '../domain/model';
+import type { MediaCapability } from './provider';
+
+export type RemoteProviderName = Exclude<ProviderName, 'LOCAL'>;
+
+/** Single-image providers and their capabilities, as the contract's table lists them. */
+export const REMOTE_PROVIDER_TRAITS: Record<
+  RemoteProviderName,
+  { singleImage: boolean; capabilities: MediaCapability[] }
+> = {
+  DODO_PAYMENTS: {
+    singleImage: true,
+    capabilities: [
+      'REQUEST_IMAGE_UPLOAD',
+      'REQUEST_FILE_UPLOAD',
+      'REPLACE_IMAGE_FILE',
+      'IMAGE_FROM_URL',
+      'SET_THUMBNAIL',
+    ],
+  },
+  SALLA: {
+    singleImage: false,
+    capabilities: [
+      'REPLACE_IMAGE_FILE',
+      'IMAGE_FROM_URL',
+      'UPDATE_ALT',
+      'UPDATE_ORDERING',
+      'SET_THUMBNAIL',
+      'IMAGE_VARIANTS',
+    ],
+  },
+  SUPEROFFICE: {
+    singleImage: true,
+    capabilities: ['REQUEST_IMAGE_UPLOAD', 'REPLACE_IMAGE_FILE', 'IMAGE_FROM_URL', 'SET_THUMBNAIL'],
+  },
+  KELVIQ: {
+    singleImage: false,
+    capabilities: ['UPDATE_NAME', 'UPDATE_ORDERING', 'UPDATE_ENABLED', 'SET_THUMBNAIL'],
+  },
+};
+
+/** The answer of an adapter method for a capability its provider does not have (the service refuses earlier). */
+export function notOffered<T>(provider: ProviderName, capability: MediaCapability): Promise<Result<T>> {
+  return Promise.resolve(
+    fail<T>('UNSUPPORTED_BY_PROVIDER', `The provider ${provider} does not support ${capability}`, { provider }),
+  );
+}
