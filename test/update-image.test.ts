@@ -1,4 +1,11 @@
-import { SET_THUMBNAIL, startTestServer, UPDATE_IMAGE, uploadImage, type TestServer } from './helpers/server';
+import {
+  SET_THUMBNAIL,
+  startTestServer,
+  UPDATE_IMAGE,
+  updateImageWithFile,
+  uploadImage,
+  type TestServer,
+} from './helpers/server';
 import { makeImage } from './helpers/images';
 import { storedBlobs } from './helpers/files';
 
@@ -8,14 +15,8 @@ beforeAll(async () => {
 });
 afterAll(() => t.stop());
 
-/** A GraphQL multipart request (the spec graphql-upload-minimal implements) that sends `bytes` as `input.file`. */
-function multipartUpdate(input: Record<string, unknown>, bytes: Uint8Array, headers: Record<string, string>) {
-  const form = new FormData();
-  form.append('operations', JSON.stringify({ query: UPDATE_IMAGE, variables: { input: { ...input, file: null } } }));
-  form.append('map', JSON.stringify({ 0: ['variables.input.file'] }));
-  form.append('0', new Blob([bytes]), 'photo.png');
-  return fetch(`${t.url}/graphql`, { method: 'POST', body: form, headers });
-}
+const multipartUpdate = (input: Record<string, unknown>, bytes: Uint8Array, headers: Record<string, string>) =>
+  updateImageWithFile(t, input, bytes, headers);
 
 describe('updateImage on LOCAL', () => {
   it('replaces the bytes from a multipart file and changes metadata in the same step', async () => {

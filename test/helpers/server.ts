@@ -105,3 +105,17 @@ export async function uploadImage(t: TestServer, productId: string, bytes: Uint8
   expect(put.status).toBe(200);
   return image.id as string;
 }
+
+/** `updateImage` as a GraphQL multipart request (the spec graphql-upload-minimal implements), `bytes` as `input.file`. */
+export function updateImageWithFile(
+  t: TestServer,
+  input: Record<string, unknown>,
+  bytes: Uint8Array,
+  headers: Record<string, string> = { 'apollo-require-preflight': 'true' },
+) {
+  const form = new FormData();
+  form.append('operations', JSON.stringify({ query: UPDATE_IMAGE, variables: { input: { ...input, file: null } } }));
+  form.append('map', JSON.stringify({ 0: ['variables.input.file'] }));
+  form.append('0', new Blob([bytes]), 'photo.png');
+  return fetch(`${t.url}/graphql`, { method: 'POST', body: form, headers });
+}

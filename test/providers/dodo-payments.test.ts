@@ -1,0 +1,150 @@
+import { formatGlobalId } from '../../src/domain/ids';
+import { providerEnv, startFakeDodo, type FakeDodo } from '../contract/fakes';
+import { makeImage } from '../helpers/images';
+import { serveBytes } from '../helpers/origin';
+import {
+  putBytes,
+  REQUEST_FILE_UPLOAD,
+  REQUEST_IMAGE_UPLOAD,
+  SET_THUMBNAIL,
+  startTestServer,
+  UPDATE_IMAGE,
+  updateImageWithFile,
+  type TestServer,
+} from '../helpers/server';
+
+let dodo: FakeDodo;
+let t: TestServer;
+beforeAll(async () => {
+  dodo = await startFakeDodo();
+  t = await startTestServer({ ...providerEnv({ dodo }), MEDIA_FETCH_ALLOW_PRIVATE: 'true' });
+});
+afterAll(async () => {
+  await t.stop();
+  await dodo.close();
+});
+afterEach(() => expect(dodo.violations).toEqual([]));
+
+const primary = (productId: string) =>
+  formatGlobalId({ kind: 'ProductImage', provider: 'DODO_PAYMENTS', productId, localId: 'primary' });
+
+describe('Dodo Payments', () => {
+  it('requestImageUpload hands Dodo’s presigned URL through, once, with force_update when asked', async () => {
+    const before = dodo.requests.length;
+    const started = Date.now();
+    const res = await t.gql(REQUEST_IMAGE_UPLOAD, {
+      input: { productId: 'pdt_1', provider: 'DODO_PAYMENTS', forceUpdate: true, contentType: 'image/png' },
+    });
+    const payload = res.body.data.requestImageUpload;
+    expect(payload.userErrors).toEqual([]);
+    const sent = dodo.requests.slice(before);
+    expect(sent.map((r) => `${r.method} ${r.path}`)).toEqual(['PUT /products/pdt_1/images']);
+    expect(sent[0]!.query).toEqual({ force_update: true });
+    expect(sent[0]!.headers.authorization).toBe('Bearer dodo-test-key-5f2c9a');
+
+    expect(payload.upload.url).toMatch(new RegExp(`^${dodo.origin}/s3/dodo-bucket/products/pdt_1/images/`));
+    expect(payload.upload.method).toBe('PUT');
+    expect(payload.upload.headers).toEqual([{ name: 'Content-Type', value: 'image/png' }]);
+    const expiresIn = Date.parse(payload.upload.expiresAt) - started;
+    expect(expiresIn).toBeGreaterThan(50_000);
+    expect(expiresIn).toBeLessThanOrEqual(61_000);
+
+    const imageId = payload.upload.url.split('/images/')[1].split('?')[0];
+    expect(payload.image).toMatchObject({
+      id: primary('pdt_1'),
+      provider: 'DODO_PAYMENTS',
+      status: 'AWAITING_UPLOAD',
+      providerImageId: imageId,
+      isThumbnail: true,
+      url: null,
+    });
+
+    // The client's bytes go straight to Dodo's bucket.
+    const png = await makeImage(32, 16);
+    const put = await fetch(payload.upload.url, { method: 'PUT', headers: { 'content-type': 'image/png' }, body: png });
+    expect(put.status).toBe(200);
+    expect(dodo.objects.get(`products/pdt_1/images/${imageId}`)?.bytes.equals(png)).toBe(true);
+
+    const product = await t.gql(`{ productMedia(productId: "pdt_1") { images { id } thumbnail { id } } }`);
+    expect(product.body.data.productMedia).toEqual({ images: [{ id: primary('pdt_1') }], thumbnail: { id: primary('pdt_1') } });
+  });
+
+  it('sends no force_update when it was not asked for', async () => {
+    const before = dodo.requests.length;
+    await t.gql(REQUEST_IMAGE_UPLOAD, { input: { productId: 'pdt_2', provider: 'DODO_PAYMENTS' } });
+    expect(dodo.requests.slice(before).map((r) => r.query)).toEqual([{}]);
+  });
+
+  it('requestFileUpload sends { file_name } and names the file by Dodo’s file_id', async () => {
+    const before = dodo.requests.length;
+    const res = await t.gql(REQUEST_FILE_UPLOAD, {
+      input: { productId: 'pdt_1', provider: 'DODO_PAYMENTS', fileName: 'manual.pdf' },
+    });
+    const payload = res.body.data.requestFileUpload;
+    expect(payload.userErrors).toEqual([]);
+    const sent = dodo.requests.slice(before);
+    expect(sent.map((r) => `${r.method} ${r.path}`)).toEqual(['PUT /products/pdt_1/files']);
+    expect(sent[0]!.body).toEqual({ file_name: 'manual.pdf' });
+    const fileId = payload.upload.url.split('/files/')[1].split('/')[0];
+    expect(payload.file).toMatchObject({
+      id: formatGlobalId({ kind: 'ProductFile', provider: 'DODO_PAYMENTS', productId: 'pdt_1', localId: fileId }),
+      status: 'AWAITING_UPLOAD',
+      fileName: 'manual.pdf',
+      downloadUrl: null,
+    });
+    const files = await t.gql(`{ productMedia(productId: "pdt_1") { files { id fileName } } }`);
+    expect(files.body.data.productMedia.files).toEqual([{ id: payload.file.id, fileName: 'manual.pdf' }]);
+  });
+
+  it('updateImage with a file asks for a new URL (force_update) and PUTs the bytes there itself', async () => {
+    const jpeg = await makeImage(300, 200, 'jpeg');
+    const before = dodo.requests.length;
+    const bucketBefore = dodo.bucketPuts;
+    const res = await updateImageWithFile(t, { id: primary('pdt_3') }, jpeg);
+    const body = (await res.json()) as any;
+    expect(body.data.updateImage.userErrors).toEqual([]);
+    const sent = dodo.requests.slice(before);
+    expect(sent.map((r) => `${r.method} ${r.path}`)).toEqual(['PUT /products/pdt_3/images']);
+    expect(sent[0]!.query).toEqual({ force_update: true });
+    expect(dodo.bucketPuts - bucketBefore).toBe(1);
+    const image = body.data.updateImage.image;
+    const stored = dodo.objects.get(`products/pdt_3/images/${image.providerImageId}`);
+    expect(stored?.bytes.equals(jpeg)).toBe(true);
+    expect(stored?.contentType).toBe('image/jpeg');
+    expect(image).toMatchObject({ status: 'READY', width: 300, height: 200, contentType: 'image/jpeg', isThumbnail: true });
+    expect(image.byteSize).toBe(jpeg.length);
+  });
+
+  it('updateImage with a sourceUrl fetches the bytes, then does the same', async () => {
+    const png = await makeImage(64, 48);
+    const origin = await serveBytes(png, 'image/png');
+    try {
+      const res = await t.gql(UPDATE_IMAGE, { input: { id: primary('pdt_4'), sourceUrl: `${origin.url}/a.png` } });
+      expect(res.body.data.updateImage.userErrors).toEqual([]);
+      expect(origin.hits).toBe(1);
+      const image = res.body.data.updateImage.image;
+      expect(dodo.objects.get(`products/pdt_4/images/${image.providerImageId}`)?.bytes.equals(png)).toBe(true);
+      expect(image).toMatchObject({ width: 64, height: 48, status: 'READY' });
+    } finally {
+      await origin.close();
+    }
+  });
+
+  it('setThumbnail succeeds without a provider call: the one image is the thumbnail', async () => {
+    const before = dodo.attempts;
+    const res = await t.gql(SET_THUMBNAIL, { imageId: primary('pdt_5') });
+    expect(res.body.data.setThumbnail).toMatchObject({
+      userErrors: [],
+      image: { id: primary('pdt_5'), isThumbnail: true },
+      product: { id: 'pdt_5', thumbnail: { id: primary('pdt_5') } },
+    });
+    expect(dodo.attempts).toBe(before);
+  });
+
+  it('refuses image ids other than "primary"', async () => {
+    const res = await t.gql(UPDATE_IMAGE, {
+      input: { id: 'gid://product-media/ProductImage/dodo-payments/pdt_1/abc', thumbnail: true },
+    });
+    expect(res.body.data.updateImage.userErrors[0]).toMatchObject({ code: 'INVALID_ID', field: ['input', 'id'] });
+  });
+});
