@@ -12,7 +12,10 @@ describe('the contract fakes refuse requests that break the seed operations', ()
       await fetch(`${dodo.url}/products/p/files`, { method: 'PUT', headers: auth, body: '{}' });
       await fetch(`${dodo.url}/products/p/images?force=1`, { method: 'PUT', headers: auth });
       expect(dodo.violations).toHaveLength(2);
-      const wrongKey = await fetch(`${dodo.url}/products/p/images`, { method: 'PUT', headers: { authorization: 'Bearer nope' } });
+      const wrongKey = await fetch(`${dodo.url}/products/p/images`, {
+        method: 'PUT',
+        headers: { authorization: 'Bearer nope' },
+      });
       expect(wrongKey.status).toBe(401);
     } finally {
       await dodo.close();

@@ -18,10 +18,7 @@ export interface RecordedRequest {
 }
 
 /** What the next attempts get instead of the real behaviour. */
-export type Fault =
-  | { status: number; headers?: Record<string, string>; body?: unknown }
-  | 'hang'
-  | 'reset';
+export type Fault = { status: number; headers?: Record<string, string>; body?: unknown } | 'hang' | 'reset';
 
 export interface FakeProviderOptions {
   /** Fixture file names under `test/contract/fixtures`: the seed operations it serves and validates against. */
@@ -142,15 +139,19 @@ export async function startFakeProvider(options: FakeProviderOptions): Promise<F
   const router = express.Router();
   options.routes(router, fake);
   app.use(options.basePath || '/', router);
-  app.use((err: { status?: number; message: string; errors?: unknown }, req: Request, res: Response, _next: NextFunction) => {
-    if (err.status === 401) {
-      // A wrong or missing credential: the provider's answer, not a broken request.
-      res.status(401).json({ status: 401, success: false, error: { code: 'Unauthorized', message: 'Unauthenticated' } });
-      return;
-    }
-    fake.violations.push(`${req.method} ${req.originalUrl}: ${err.message} ${JSON.stringify(err.errors ?? '')}`);
-    res.status(err.status ?? 500).json({ message: `contract violation: ${err.message}` });
-  });
+  app.use(
+    (err: { status?: number; message: string; errors?: unknown }, req: Request, res: Response, _next: NextFunction) => {
+      if (err.status === 401) {
+        // A wrong or missing credential: the provider's answer, not a broken request.
+        res
+          .status(401)
+          .json({ status: 401, success: false, error: { code: 'Unauthorized', message: 'Unauthenticated' } });
+        return;
+      }
+      fake.violations.push(`${req.method} ${req.originalUrl}: ${err.message} ${JSON.stringify(err.errors ?? '')}`);
+      res.status(err.status ?? 500).json({ message: `contract violation: ${err.message}` });
+    },
+  );
 
   const server = http.createServer(app);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -27,10 +27,14 @@ export interface FakeDodo extends FakeProvider {
  */
 export async function startFakeDodo(): Promise<FakeDodo> {
   const objects: FakeDodo['objects'] = new Map();
+  // eslint-disable-next-line prefer-const -- assigned once the server is up; the closures read it later
   let fake!: FakeDodo;
   const presign = (key: string) => {
     const now = new Date();
-    const amzDate = now.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+    const amzDate = now
+      .toISOString()
+      .replace(/[-:]/g, '')
+      .replace(/\.\d{3}/, '');
     return `${fake.origin}/s3/dodo-bucket/${key}?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Date=${amzDate}&X-Amz-Expires=${fake.urlLifetimeSeconds}&X-Amz-Signature=${randomUUID().replace(/-/g, '')}`;
   };
   const base = await startFakeProvider({
@@ -55,7 +59,7 @@ export async function startFakeDodo(): Promise<FakeDodo> {
           res.status(411).type('application/xml').send('<Error><Message>MissingContentLength</Message></Error>');
           return;
         }
-        const signedAt = String(req.query['X-Amz-Date']).replace(
+        const signedAt = (req.query['X-Amz-Date'] as string).replace(
           /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/,
           '$1-$2-$3T$4:$5:$6Z',
         );
@@ -106,7 +110,11 @@ export async function startFakeSalla(): Promise<FakeSalla> {
       router.post('/products/images/:imageId', (req, res) => {
         const id = req.params.imageId;
         if (missing.has(id)) {
-          res.status(404).json({ status: 404, success: false, error: { code: 'error', message: 'المحتوى الذي تحاول الوصول اليه غير متوفر' } });
+          res.status(404).json({
+            status: 404,
+            success: false,
+            error: { code: 'error', message: 'المحتوى الذي تحاول الوصول اليه غير متوفر' },
+          });
           return;
         }
         const body = req.body as Record<string, string>;
@@ -252,7 +260,8 @@ export function providerEnv(fakes: {
   kelviq?: FakeProvider;
 }): Record<string, string> {
   const env: Record<string, string> = {};
-  if (fakes.dodo) Object.assign(env, { DODO_PAYMENTS_API_KEY: CREDENTIALS.dodoApiKey, DODO_PAYMENTS_BASE_URL: fakes.dodo.url });
+  if (fakes.dodo)
+    Object.assign(env, { DODO_PAYMENTS_API_KEY: CREDENTIALS.dodoApiKey, DODO_PAYMENTS_BASE_URL: fakes.dodo.url });
   if (fakes.salla) Object.assign(env, { SALLA_ACCESS_TOKEN: CREDENTIALS.sallaToken, SALLA_BASE_URL: fakes.salla.url });
   if (fakes.superOffice) {
     Object.assign(env, {

@@ -107,9 +107,20 @@ describe('the capability table', () => {
     expect(byName.DODO_PAYMENTS).toMatchObject({ configured: true, singleImage: true });
     expect(byName.SUPEROFFICE).toMatchObject({ configured: true, singleImage: true });
     expect(byName.SALLA.capabilities).toEqual(
-      expect.arrayContaining(['REPLACE_IMAGE_FILE', 'IMAGE_FROM_URL', 'UPDATE_ALT', 'UPDATE_ORDERING', 'IMAGE_VARIANTS']),
+      expect.arrayContaining([
+        'REPLACE_IMAGE_FILE',
+        'IMAGE_FROM_URL',
+        'UPDATE_ALT',
+        'UPDATE_ORDERING',
+        'IMAGE_VARIANTS',
+      ]),
     );
-    expect(byName.KELVIQ.capabilities.sort()).toEqual(['SET_THUMBNAIL', 'UPDATE_ENABLED', 'UPDATE_NAME', 'UPDATE_ORDERING']);
+    expect(byName.KELVIQ.capabilities.sort()).toEqual([
+      'SET_THUMBNAIL',
+      'UPDATE_ENABLED',
+      'UPDATE_NAME',
+      'UPDATE_ORDERING',
+    ]);
   });
 
   it.each(REFUSED)('%s refuses %s with UNSUPPORTED_BY_PROVIDER and sends no request', async (provider, what, field) => {
@@ -137,7 +148,10 @@ describe('a provider without credentials', () => {
         { provider: 'KELVIQ', configured: false },
       ]);
       const res = await bare.gql(UPDATE_IMAGE, { input: { id: imageOf('KELVIQ'), ordering: 1 } });
-      expect(res.body.data.updateImage.userErrors[0]).toMatchObject({ code: 'PROVIDER_NOT_CONFIGURED', provider: 'KELVIQ' });
+      expect(res.body.data.updateImage.userErrors[0]).toMatchObject({
+        code: 'PROVIDER_NOT_CONFIGURED',
+        provider: 'KELVIQ',
+      });
     } finally {
       await bare.stop();
     }

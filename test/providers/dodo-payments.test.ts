@@ -3,7 +3,6 @@ import { providerEnv, startFakeDodo, type FakeDodo } from '../contract/fakes';
 import { makeImage } from '../helpers/images';
 import { serveBytes } from '../helpers/origin';
 import {
-  putBytes,
   REQUEST_FILE_UPLOAD,
   REQUEST_IMAGE_UPLOAD,
   SET_THUMBNAIL,
@@ -66,7 +65,10 @@ describe('Dodo Payments', () => {
     expect(dodo.objects.get(`products/pdt_1/images/${imageId}`)?.bytes.equals(png)).toBe(true);
 
     const product = await t.gql(`{ productMedia(productId: "pdt_1") { images { id } thumbnail { id } } }`);
-    expect(product.body.data.productMedia).toEqual({ images: [{ id: primary('pdt_1') }], thumbnail: { id: primary('pdt_1') } });
+    expect(product.body.data.productMedia).toEqual({
+      images: [{ id: primary('pdt_1') }],
+      thumbnail: { id: primary('pdt_1') },
+    });
   });
 
   it('sends no force_update when it was not asked for', async () => {
@@ -111,7 +113,13 @@ describe('Dodo Payments', () => {
     const stored = dodo.objects.get(`products/pdt_3/images/${image.providerImageId}`);
     expect(stored?.bytes.equals(jpeg)).toBe(true);
     expect(stored?.contentType).toBe('image/jpeg');
-    expect(image).toMatchObject({ status: 'READY', width: 300, height: 200, contentType: 'image/jpeg', isThumbnail: true });
+    expect(image).toMatchObject({
+      status: 'READY',
+      width: 300,
+      height: 200,
+      contentType: 'image/jpeg',
+      isThumbnail: true,
+    });
     expect(image.byteSize).toBe(jpeg.length);
   });
 

@@ -79,7 +79,10 @@ describe('Kelviq', () => {
     const stored = kelviq.addImage(product);
     const before = kelviq.attempts;
     const cleared = await t.gql(UPDATE_IMAGE, { input: { id: kelviqImage(product, stored.id), name: null } });
-    expect(cleared.body.data.updateImage.userErrors[0]).toMatchObject({ code: 'INVALID_INPUT', field: ['input', 'name'] });
+    expect(cleared.body.data.updateImage.userErrors[0]).toMatchObject({
+      code: 'INVALID_INPUT',
+      field: ['input', 'name'],
+    });
     const badId = await t.gql(UPDATE_IMAGE, { input: { id: kelviqImage('not-a-uuid', stored.id), ordering: 1 } });
     expect(badId.body.data.updateImage.userErrors[0]).toMatchObject({ code: 'INVALID_ID', field: ['input', 'id'] });
     expect(kelviq.attempts).toBe(before);

@@ -69,7 +69,10 @@ describe('Salla', () => {
     expect(sent).toHaveLength(1);
     expect(sent[0]!.body).toEqual({ photo: 'https://images.example.com/dress.png' });
     expect(sent[0]!.files).toEqual([]);
-    expect(res.body.data.updateImage.image).toMatchObject({ url: 'https://images.example.com/dress.png', status: 'READY' });
+    expect(res.body.data.updateImage.image).toMatchObject({
+      url: 'https://images.example.com/dress.png',
+      status: 'READY',
+    });
   });
 
   it('metadata-only updates re-send the known original URL as photo', async () => {

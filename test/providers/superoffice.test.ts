@@ -46,7 +46,9 @@ describe('SuperOffice', () => {
     expect(sent.headers['so-apptoken']).toBe('so-app-token-19ac4e');
     expect(superOffice.images.get('42')?.bytes.equals(gif)).toBe(true);
 
-    const res = await t.gql(`{ productImage(id: "${primary('42')}") { status providerImageId width height contentType } }`);
+    const res = await t.gql(
+      `{ productImage(id: "${primary('42')}") { status providerImageId width height contentType } }`,
+    );
     expect(res.body.data.productImage).toEqual({
       status: 'READY',
       providerImageId: String(superOffice.images.get('42')!.blobId),

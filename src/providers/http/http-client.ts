@@ -107,16 +107,28 @@ async function readLimited(response: Response): Promise<string> {
   return text + decoder.decode();
 }
 
-/** What a failed `fetch` means: our timeout, or the connection. Anything else is a bug and rethrown. */
+interface ErrorLike {
+  name?: unknown;
+  code?: unknown;
+  message?: unknown;
+  cause?: unknown;
+}
+
+/**
+ * What a failed `fetch` means: our timeout, or the connection. Anything else is
+ * a bug and rethrown. Read by shape, not `instanceof`: undici's errors may come
+ * from another realm (a test runner's sandbox), where `instanceof` says no.
+ */
 function classifyFetchError(err: unknown): AttemptFailure {
-  if (err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError')) return { kind: 'timeout' };
-  if (err instanceof TypeError) {
-    const cause = (err as { cause?: { code?: string; name?: string } }).cause;
-    if (cause?.name === 'TimeoutError' || cause?.name === 'AbortError') return { kind: 'timeout' };
-    return { kind: 'network', detail: cause?.code ?? err.message };
+  const error = (err ?? {}) as ErrorLike;
+  const cause = (error.cause ?? {}) as ErrorLike;
+  const timedOut = (e: ErrorLike) => e.name === 'TimeoutError' || e.name === 'AbortError';
+  if (timedOut(error) || timedOut(cause)) return { kind: 'timeout' };
+  if (error.name === 'TypeError' && error.message === 'fetch failed') {
+    return { kind: 'network', detail: typeof cause.code === 'string' ? cause.code : 'connection failed' };
   }
-  if (err instanceof Error && 'code' in err && typeof err.code === 'string') {
-    return { kind: 'network', detail: err.code };
+  if (typeof error.code === 'string' && /^(E[A-Z_]+|UND_ERR_[A-Z_]+)$/.test(error.code)) {
+    return { kind: 'network', detail: error.code };
   }
   throw err;
 }
