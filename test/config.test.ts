@@ -33,6 +33,30 @@ describe('configuration', () => {
     expect(() => loadConfig({ [name]: value })).toThrow(new RegExp(name));
   });
 
+  it.each([
+    [{ SUPEROFFICE_TICKET: 't' }, 'SUPEROFFICE_BASE_URL'],
+    [{ SUPEROFFICE_BASE_URL: 'https://so.test/Cust1', SUPEROFFICE_USERNAME: 'u' }, 'SUPEROFFICE_PASSWORD'],
+    [
+      { SUPEROFFICE_BASE_URL: 'https://so.test/Cust1', SUPEROFFICE_TICKET: 't', SUPEROFFICE_ACCESS_TOKEN: 'a' },
+      'SUPEROFFICE_ACCESS_TOKEN',
+    ],
+  ])('refuses an incomplete or ambiguous SuperOffice sign-in (%j)', (env, named) => {
+    expect(() => loadConfig(env)).toThrow(new RegExp(named));
+  });
+
+  it('reads one SuperOffice sign-in scheme and the installation root', () => {
+    const config = loadConfig({
+      SUPEROFFICE_BASE_URL: 'https://online.superoffice.com/Cust12345/',
+      SUPEROFFICE_USERNAME: 'u',
+      SUPEROFFICE_PASSWORD: 'p',
+    });
+    expect(config.providers.superOffice).toEqual({
+      baseUrl: 'https://online.superoffice.com/Cust12345',
+      credentials: { scheme: 'Basic', username: 'u', password: 'p' },
+      appToken: undefined,
+    });
+  });
+
   it('stops the real start with a message naming the variable', () => {
     const result = spawnSync(
       path.join(__dirname, '../node_modules/.bin/tsx'),
