@@ -44,12 +44,14 @@ export class ProviderHttpClient {
   send<T>(call: HttpCall<T>): Promise<Result<T>> {
     const label = { provider: this.provider, operation: call.operation, secrets: this.secrets };
     return callProvider(label, this.policy, async (signal) => {
+      // Built outside the try: a local failure (the spooled file gone) is a bug, not a network error to retry.
+      const body = call.body ? await call.body() : undefined;
       let response: Response;
       try {
         response = await fetch(call.url, {
           method: call.method,
           headers: call.headers,
-          body: call.body ? await call.body() : undefined,
+          body,
           signal,
           // An API that redirects is answering something else; never carry credentials along.
           redirect: 'manual',
