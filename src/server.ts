@@ -2,21 +2,22 @@ import { promises as fs } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
-import { GraphQLError, Kind, type OperationDefinitionNode } from 'graphql';
-import { graphqlUploadExpress } from 'graphql-upload-minimal';
 import type { Config } from './config/config';
 import type { GraphQLContext } from './graphql/context';
 import { createLoaders } from './graphql/loaders';
+import { graphqlProtection } from './graphql/protection';
 import { buildSchema } from './graphql/schema';
 import { openCors } from './http/cors';
+import { jsonErrorHandler, parsingClientInput } from './http/errors';
 import { graphiqlRouter } from './http/graphiql';
 import { requirePreflightForMultipart, requireRouterSecret } from './http/graphql-guards';
 import { healthRouter } from './http/health';
+import { multipartGraphQL } from './http/multipart';
 import { mediaRouter } from './http/media';
 import { uploadRouter } from './http/uploads';
 import { DownloadLinks } from './media/download-links';
@@ -31,6 +32,8 @@ import { MediaIndex } from './store/media-index';
 
 /** Largest JSON body accepted on `/graphql`. */
 const MAX_JSON_BODY = '1mb';
+/** Largest non-file field (`operations`, `map`) of a multipart GraphQL request. */
+const MAX_MULTIPART_FIELD_BYTES = 1024 * 1024;
 
 /** A running subgraph. */
 export interface RunningServer {
@@ -42,41 +45,6 @@ export interface RunningServer {
   index: MediaIndex;
   /** Stops accepting, lets in-flight requests finish, then closes the database. */
   stop(): Promise<void>;
-}
-
-/** How many representations the operation's `_entities` fields ask for, whatever the variable is called. */
-function countRepresentations(
-  operation: OperationDefinitionNode,
-  variables: Record<string, unknown> | undefined,
-): number {
-  let count = 0;
-  for (const selection of operation.selectionSet.selections) {
-    if (selection.kind !== Kind.FIELD || selection.name.value !== '_entities') continue;
-    const argument = selection.arguments?.find((a) => a.name.value === 'representations')?.value;
-    if (argument?.kind === Kind.LIST) count += argument.values.length;
-    if (argument?.kind === Kind.VARIABLE) {
-      const value = variables?.[argument.name.value];
-      if (Array.isArray(value)) count += value.length;
-    }
-  }
-  return count;
-}
-
-/** Refuses `_entities` calls with more representations than the configured cap. */
-function entitiesCap(max: number): ApolloServerPlugin<GraphQLContext> {
-  return {
-    requestDidStart: () =>
-      Promise.resolve({
-        didResolveOperation: ({ operation, request }) => {
-          if (operation && countRepresentations(operation, request.variables) > max) {
-            throw new GraphQLError(`At most ${max} entity representations per request`, {
-              extensions: { code: 'BAD_REQUEST', http: { status: 400 } },
-            });
-          }
-          return Promise.resolve();
-        },
-      }),
-  };
 }
 
 /** Opens the store, builds every part and listens; resolves once it accepts requests. */
@@ -117,21 +85,26 @@ export async function startServer(config: Config): Promise<RunningServer> {
 
   const app = express();
   app.disable('x-powered-by');
-  const httpServer = http.createServer(app);
-  // A client that trickles its headers cannot hold a connection for long.
-  httpServer.headersTimeout = 20_000;
-  // Large product files take a while even on a good link.
-  httpServer.requestTimeout = 15 * 60_000;
-  httpServer.keepAliveTimeout = 5_000;
+  const httpServer = http.createServer(
+    {
+      // A client that trickles its headers or body cannot hold a connection past these.
+      headersTimeout: config.headersTimeoutMs,
+      requestTimeout: config.requestTimeoutMs,
+      // How often Node looks for requests over those limits (its default, 30 s, would let short limits slip).
+      connectionsCheckingInterval: Math.min(1000, config.headersTimeoutMs),
+      keepAliveTimeout: 5_000,
+    },
+    app,
+  );
 
+  const protection = graphqlProtection(config.graphqlLimits, config.production);
   const apollo = new ApolloServer<GraphQLContext>({
     schema: buildSchema(),
-    csrfPrevention: true,
-    includeStacktraceInErrorResponses: false,
+    ...protection,
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
       ApolloServerPluginLandingPageDisabled(),
-      entitiesCap(config.maxEntitiesPerRequest),
+      ...protection.plugins!,
     ],
   });
   await apollo.start();
@@ -146,12 +119,14 @@ export async function startServer(config: Config): Promise<RunningServer> {
     '/graphql',
     requireRouterSecret(config.routerSecret),
     requirePreflightForMultipart,
-    express.json({ limit: MAX_JSON_BODY }),
-    graphqlUploadExpress({ maxFileSize: config.maxImageBytes, maxFiles: 1, maxFieldSize: 1024 * 1024 }),
+    parsingClientInput(express.json({ limit: MAX_JSON_BODY })),
+    multipartGraphQL({ maxFileSize: config.maxImageBytes, maxFiles: 1, maxFieldSize: MAX_MULTIPART_FIELD_BYTES }),
     expressMiddleware(apollo, {
       context: () => Promise.resolve({ media, loaders: createLoaders(index) }),
     }),
   );
+
+  app.use(jsonErrorHandler);
 
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);

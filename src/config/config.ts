@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { GraphQLLimits } from '../graphql/protection';
 import { providerFromSlug, type ProviderName } from '../domain/model';
 import { dodoPaymentsEnv, dodoPaymentsSettings, type DodoPaymentsSettings } from '../providers/dodo-payments/settings';
 import { kelviqEnv, kelviqSettings, type KelviqSettings } from '../providers/kelviq/settings';
@@ -35,8 +36,14 @@ export interface Config {
   /** Let `sourceUrl` point at private and loopback addresses (development only). */
   fetchAllowPrivate: boolean;
   sourceFetchTimeoutMs: number;
-  /** Most `_entities` representations accepted in one request. */
-  maxEntitiesPerRequest: number;
+  /** Shape limits on every GraphQL operation, and the `_entities` cap. */
+  graphqlLimits: GraphQLLimits;
+  /** `NODE_ENV=production`: no introspection, no "did you mean" suggestions. */
+  production: boolean;
+  /** Longest a client may take to send its request headers. */
+  headersTimeoutMs: number;
+  /** Longest a client may take to send a whole request, body included. */
+  requestTimeoutMs: number;
   providers: RemoteProviderSettings;
 }
 
@@ -88,6 +95,14 @@ const envSchema = z.object({
   MEDIA_FETCH_ALLOW_PRIVATE: bool(false),
   MEDIA_SOURCE_FETCH_TIMEOUT_MS: int(1, 600_000, 15000),
   MEDIA_MAX_ENTITIES: int(1, 100_000, 1000),
+  MEDIA_GRAPHQL_MAX_DEPTH: int(1, 100, 10),
+  MEDIA_GRAPHQL_MAX_ALIASES: int(0, 1000, 15),
+  MEDIA_GRAPHQL_MAX_TOKENS: int(1, 1_000_000, 2000),
+  MEDIA_GRAPHQL_MAX_COST: int(1, 10_000_000, 5000),
+  MEDIA_GRAPHQL_MAX_DIRECTIVES: int(0, 1000, 50),
+  MEDIA_HTTP_HEADERS_TIMEOUT_MS: int(100, 600_000, 20_000),
+  MEDIA_HTTP_REQUEST_TIMEOUT_MS: int(100, 24 * 3600_000, 15 * 60_000),
+  NODE_ENV: optionalText,
   ROUTER_SECRET: optionalText,
   ...dodoPaymentsEnv.shape,
   ...sallaEnv.shape,
@@ -124,7 +139,17 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     routerSecret: e.ROUTER_SECRET,
     fetchAllowPrivate: e.MEDIA_FETCH_ALLOW_PRIVATE,
     sourceFetchTimeoutMs: e.MEDIA_SOURCE_FETCH_TIMEOUT_MS,
-    maxEntitiesPerRequest: e.MEDIA_MAX_ENTITIES,
+    graphqlLimits: {
+      maxDepth: e.MEDIA_GRAPHQL_MAX_DEPTH,
+      maxAliases: e.MEDIA_GRAPHQL_MAX_ALIASES,
+      maxTokens: e.MEDIA_GRAPHQL_MAX_TOKENS,
+      maxCost: e.MEDIA_GRAPHQL_MAX_COST,
+      maxDirectives: e.MEDIA_GRAPHQL_MAX_DIRECTIVES,
+      maxEntities: e.MEDIA_MAX_ENTITIES,
+    },
+    production: e.NODE_ENV === 'production',
+    headersTimeoutMs: e.MEDIA_HTTP_HEADERS_TIMEOUT_MS,
+    requestTimeoutMs: e.MEDIA_HTTP_REQUEST_TIMEOUT_MS,
     providers: {
       dodoPayments: dodoPaymentsSettings(e),
       salla: sallaSettings(e),

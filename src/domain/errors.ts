@@ -63,3 +63,15 @@ export async function catchMediaError<T>(fn: () => Promise<Result<T>>): Promise<
     throw err;
   }
 }
+
+/**
+ * The request itself is malformed in a way only the transport can say (a
+ * multipart body with a missing or broken file part): answered as HTTP 400,
+ * not as a `userError`, like malformed JSON would be.
+ */
+export class MalformedRequestError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'MalformedRequestError';
+  }
+}

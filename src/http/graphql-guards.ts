@@ -22,6 +22,9 @@ export const requirePreflightForMultipart: RequestHandler = (req, res, next) => 
     });
     return;
   }
+  // Parts of a multipart body may be left unread (an ignored part, a refused file); a fresh connection
+  // for the next request keeps those bytes from being read as one.
+  if (type.includes('multipart/form-data')) res.setHeader('Connection', 'close');
   next();
 };
 

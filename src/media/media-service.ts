@@ -2,7 +2,15 @@ import { randomUUID } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { isAllowedImageType, normaliseDeclaredType, sniffContentType } from '../domain/content-type';
-import { catchMediaError, fail, ok, type MediaError, type Result } from '../domain/errors';
+import {
+  catchMediaError,
+  fail,
+  MalformedRequestError,
+  MediaFailure,
+  ok,
+  type MediaError,
+  type Result,
+} from '../domain/errors';
 import { formatGlobalId, isAcceptableIdText, parseGlobalId, type GlobalId } from '../domain/ids';
 import { PROVIDERS, type FileRecord, type ImageRecord, type ProviderName, type UploadTarget } from '../domain/model';
 import {
@@ -16,7 +24,7 @@ import {
 import type { BlobStore } from '../store/blob-store';
 import type { ImagePatch, MediaIndex } from '../store/media-index';
 import { checkSourceUrl, openSourceUrl, type SourceFetchOptions } from './source-fetch';
-import { spoolToFile } from './spool';
+import { SourceStreamError, spoolToFile, type SpooledFile } from './spool';
 import type { UploadGrants } from './upload-grants';
 import { cleanText, declaredByteSize, declaredImageType, MAX_ALT_LENGTH, MAX_NAME_LENGTH } from './validation';
 
@@ -77,6 +85,9 @@ export type UploadOutcome =
   | { ok: false; error: MediaError | { code: typeof FORBIDDEN_UPLOAD; message: string } };
 
 const INCOMING = 'incoming';
+
+/** Where incoming bytes come from: a PUT to an upload URL, a multipart `updateImage.file`, or `sourceUrl`. */
+type IncomingOrigin = 'put' | 'multipart' | 'sourceUrl';
 
 /**
  * The application layer: validates input, picks the provider, checks what it
@@ -500,7 +511,7 @@ export class MediaService {
     let stored = false;
     try {
       const result = await this.withIncomingFile(async (spoolPath) => {
-        const spooled = await spoolToFile(body, spoolPath, grant.maxBytes);
+        const spooled = await this.spool(body, spoolPath, grant.maxBytes, 'put');
         if (grant.byteSize !== undefined && spooled.byteSize !== grant.byteSize) {
           return fail<{ id: string; status: string }>(
             'INVALID_INPUT',
@@ -565,16 +576,60 @@ export class MediaService {
     const field = ['input', input.file != null ? 'file' : 'sourceUrl'];
     let source: Readable;
     if (input.file != null) {
-      source = (await input.file).createReadStream();
+      // graphql-upload-minimal rejects or throws here when the file part is missing, malformed or already too big.
+      try {
+        source = (await input.file).createReadStream();
+      } catch (err) {
+        throw this.incomingFailure(new SourceStreamError(err), 'multipart', field);
+      }
     } else {
       source = await openSourceUrl(input.sourceUrl!, this.options.sourceFetch);
     }
-    const spooled = await spoolToFile(source, spoolPath, this.options.maxImageBytes);
+    const spooled = await this.spool(
+      source,
+      spoolPath,
+      this.options.maxImageBytes,
+      input.file != null ? 'multipart' : 'sourceUrl',
+      field,
+    );
     const type = this.checkImageType(sniffContentType(spooled.head), undefined);
     if (!type.ok) return { ok: false, error: { ...type.error, field } };
     const storable = this.checkProviderImageType(provider, type.value, field);
     if (!storable.ok) return storable;
     return ok({ ...spooled, contentType: type.value });
+  }
+
+  /** Spools incoming bytes, turning a failure of the sender's stream into the failure that fits where it came from. */
+  private async spool(
+    source: Readable,
+    spoolPath: string,
+    maxBytes: number,
+    origin: IncomingOrigin,
+    field?: string[],
+  ): Promise<SpooledFile> {
+    try {
+      return await spoolToFile(source, spoolPath, maxBytes);
+    } catch (err) {
+      if (err instanceof MediaFailure) err.error.field ??= field;
+      throw err instanceof SourceStreamError ? this.incomingFailure(err, origin, field) : err;
+    }
+  }
+
+  private incomingFailure(err: SourceStreamError, origin: IncomingOrigin, field?: string[]): Error {
+    if (err.overLimit) {
+      return MediaFailure.of(
+        'FILE_TOO_LARGE',
+        `The upload is larger than the limit of ${this.options.maxImageBytes} bytes`,
+        {
+          field,
+        },
+      );
+    }
+    if (origin === 'multipart')
+      return new MalformedRequestError('The file part of the multipart request is missing, malformed or cut off');
+    if (origin === 'sourceUrl')
+      return MediaFailure.of('INVALID_INPUT', 'The download from sourceUrl broke off', { field });
+    return MediaFailure.of('INVALID_INPUT', 'The upload was cut off');
   }
 
   /**

@@ -40,16 +40,30 @@ export async function spoolToFile(source: Readable, tempPath: string, maxBytes: 
       callback(null, chunk);
     },
   });
+  // An error of the source is the sender's doing (cut off, malformed multipart); one of the disk is ours.
+  let sourceError: unknown;
+  source.once('error', (err) => (sourceError = err));
   try {
     await pipeline(source, meter, createWriteStream(tempPath, { flags: 'wx' }));
     await fsyncPath(tempPath);
   } catch (err) {
     await fs.rm(tempPath, { force: true });
-    // graphql-upload-minimal ends a multipart file over its maxFileSize with a 413 error.
-    if ((err as { status?: number }).status === 413) {
-      throw MediaFailure.of('FILE_TOO_LARGE', `The upload is larger than the limit of ${maxBytes} bytes`);
-    }
+    if (err instanceof MediaFailure) throw err;
+    if (sourceError !== undefined) throw new SourceStreamError(sourceError);
     throw err;
   }
   return { path: tempPath, byteSize, sha256: hash.digest('hex'), head: Buffer.concat(headChunks) };
+}
+
+/** The stream being spooled failed on the sender's side (cut off, malformed, over a parser's limit), not on the disk. */
+export class SourceStreamError extends Error {
+  constructor(readonly reason: unknown) {
+    super('The incoming stream failed');
+    this.name = 'SourceStreamError';
+  }
+
+  /** graphql-upload-minimal ends a multipart file over its maxFileSize with a 413 error. */
+  get overLimit(): boolean {
+    return (this.reason as { status?: number } | undefined)?.status === 413;
+  }
 }

@@ -1,5 +1,5 @@
 import { GraphQLError } from 'graphql';
-import type { Result } from '../../domain/errors';
+import { MalformedRequestError, type Result } from '../../domain/errors';
 
 /** A mutation payload from a result: the value's fields on success, the error in `userErrors` otherwise. */
 export function payload<T, P extends object>(result: Result<T>, onSuccess: (value: T) => P) {
@@ -11,4 +11,14 @@ export function invalidIdError(argument: string): GraphQLError {
   return new GraphQLError(`${argument} is not a valid id`, {
     extensions: { code: 'INVALID_ID', argumentName: argument },
   });
+}
+
+/** Runs `fn`; a malformed request found on the way (a broken multipart file part) becomes an HTTP 400 GraphQL error. */
+export async function asBadRequest<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    if (!(err instanceof MalformedRequestError)) throw err;
+    throw new GraphQLError(err.message, { extensions: { code: 'BAD_REQUEST', http: { status: 400 } } });
+  }
 }

@@ -1,0 +1,68 @@
+import type { ErrorRequestHandler, RequestHandler } from 'express';
+
+/** An error a middleware raised because of what the client sent, with the HTTP status to answer. */
+interface HttpError {
+  status?: number;
+  statusCode?: number;
+  expose?: boolean;
+  message?: string;
+}
+
+const CODE_BY_STATUS: Record<number, string> = {
+  400: 'BAD_REQUEST',
+  413: 'PAYLOAD_TOO_LARGE',
+  415: 'UNSUPPORTED_MEDIA_TYPE',
+};
+
+function clientStatus(err: HttpError): number | undefined {
+  const status = err.status ?? err.statusCode;
+  return typeof status === 'number' && status >= 400 && status < 500 ? status : undefined;
+}
+
+/** What a body parser failed on, as an error carrying the client status to answer: 400 unless it names a 4xx. */
+export function asClientError(err: unknown): Error {
+  const httpError = (typeof err === 'object' && err !== null ? err : { message: String(err) }) as HttpError;
+  return Object.assign(new Error(httpError.message ?? 'Malformed request'), { status: clientStatus(httpError) ?? 400 });
+}
+
+/**
+ * Runs a body-parsing middleware and treats whatever it fails on as the
+ * client's fault: it only reads what the client sent, so a malformed body is
+ * never a 500.
+ */
+export function parsingClientInput(middleware: RequestHandler): RequestHandler {
+  return (req, res, next) => {
+    void middleware(req, res, (err?: unknown) => {
+      if (err === undefined || err === null || err === 'route' || err === 'router') return next(err);
+      next(asClientError(err));
+    });
+  };
+}
+
+/**
+ * The last error handler: a JSON body in the GraphQL error shape instead of
+ * Express's HTML page (which shows stack traces outside production). Client
+ * errors keep their message; anything else is masked and logged.
+ */
+export const jsonErrorHandler: ErrorRequestHandler = (err: HttpError, req, res, next) => {
+  if (res.headersSent) {
+    next(err);
+    return;
+  }
+  const status = clientStatus(err);
+  if (status === undefined) {
+    process.stderr.write(
+      `${JSON.stringify({ level: 'error', msg: 'unexpected error in an HTTP request', path: req.path, error: String(err.message) })}\n`,
+    );
+  }
+  // The body may still be arriving; do not wait for it.
+  if (!req.complete) res.setHeader('Connection', 'close');
+  res.status(status ?? 500).json({
+    errors: [
+      {
+        message: status !== undefined && err.expose !== false ? err.message : 'Internal server error',
+        extensions: { code: status ? (CODE_BY_STATUS[status] ?? 'BAD_REQUEST') : 'INTERNAL_SERVER_ERROR' },
+      },
+    ],
+  });
+};
