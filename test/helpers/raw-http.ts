@@ -49,8 +49,12 @@ export function rawRequest(
 
 /** The head of a POST with the given headers and a Content-Length for `body`. */
 export function postHead(path: string, headers: Record<string, string>, body: Buffer | string): string {
-  const lines = Object.entries(headers).map(([name, value]) => `${name}: ${value}`);
-  return `POST ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\n${lines.join('\r\n')}\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n`;
+  const lines = [
+    'Host: 127.0.0.1',
+    ...Object.entries(headers).map(([name, value]) => `${name}: ${value}`),
+    `Content-Length: ${Buffer.byteLength(body)}`,
+  ];
+  return `POST ${path} HTTP/1.1\r\n${lines.join('\r\n')}\r\n\r\n`;
 }
 
 /** A multipart/form-data body from raw parts (each its own header lines and content), closed or left open. */

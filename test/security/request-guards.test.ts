@@ -1,0 +1,104 @@
+import { makeImage } from '../helpers/images';
+import { multipartBody, postHead, rawRequest } from '../helpers/raw-http';
+import { putBytes, requestImage, startTestServer, type TestServer } from '../helpers/server';
+
+const storeReads = (t: TestServer) => Object.values(t.server.index.reads).reduce((a, b) => a + b, 0);
+const rowCount = (t: TestServer) => t.server.index.transaction(() => t.server.index.imagesByProductIds(['victim']));
+
+/** A mutation that would create a row if it ran. */
+const FORGED = `mutation { requestImageUpload(input: { productId: "victim" }) { image { id } userErrors { code } } }`;
+
+describe('CSRF: simple requests never reach a resolver', () => {
+  let t: TestServer;
+  beforeAll(async () => {
+    t = await startTestServer();
+  });
+  afterAll(() => t.stop());
+
+  const boundary = 'csrf-boundary';
+  const multipart = multipartBody(boundary, [
+    `Content-Disposition: form-data; name="operations"\r\n\r\n${JSON.stringify({ query: FORGED })}`,
+    'Content-Disposition: form-data; name="map"\r\n\r\n{}',
+  ]);
+  const json = JSON.stringify({ query: FORGED });
+  const form = `query=${encodeURIComponent(FORGED)}`;
+
+  it.each([
+    { contentType: 'text/plain', body: json },
+    { contentType: 'TEXT/PLAIN', body: json },
+    { contentType: 'text/plain;charset=UTF-8', body: json },
+    { contentType: '  Text/Plain ;  charset=utf-8  ', body: json },
+    { contentType: 'application/x-www-form-urlencoded', body: form },
+    { contentType: 'Application/X-WWW-Form-URLEncoded; charset=UTF-8', body: form },
+    { contentType: `multipart/form-data; boundary=${boundary}`, body: multipart },
+    { contentType: `MULTIPART/FORM-DATA; BOUNDARY=${boundary}`, body: multipart },
+    { contentType: `  multipart/form-data ;boundary=${boundary}`, body: multipart },
+    { contentType: `Multipart/Form-Data;\tboundary="${boundary}"`, body: multipart },
+    { contentType: undefined, body: json },
+  ])('refuses a POST with Content-Type $contentType and no preflight header', async ({ contentType, body }) => {
+    const before = storeReads(t);
+    const headers: Record<string, string> = contentType === undefined ? {} : { 'Content-Type': contentType };
+    const res = await rawRequest(t.url, postHead('/graphql', headers, body), body);
+    expect(res.status).toBe(400);
+    expect(res.body).toMatch(/Cross-Site Request Forgery/);
+    expect(storeReads(t)).toBe(before);
+    expect(rowCount(t).size).toBe(0);
+  });
+
+  it('refuses a mutation sent as GET', async () => {
+    const res = await fetch(`${t.url}/graphql?query=${encodeURIComponent(FORGED)}`, {
+      headers: { 'apollo-require-preflight': 'true' },
+    });
+    expect(res.status).toBe(405);
+    expect(rowCount(t).size).toBe(0);
+  });
+
+  it('lets the same mutation through as JSON, so the refusals above are the guard and not the mutation', async () => {
+    const res = await t.gql(FORGED);
+    expect(res.body.data.requestImageUpload.userErrors).toEqual([]);
+    expect(rowCount(t).get('victim')).toHaveLength(1);
+  });
+});
+
+describe('ROUTER_SECRET', () => {
+  const SECRET = 'router-secret-0123456789abcdef';
+  let t: TestServer;
+  beforeAll(async () => {
+    t = await startTestServer({ ROUTER_SECRET: SECRET });
+  });
+  afterAll(() => t.stop());
+
+  it.each([
+    ['no header', {}],
+    ['a wrong secret', { 'router-authorization': 'guess' }],
+    ['a wrong secret of the same length', { 'router-authorization': SECRET.replace(/.$/, 'X') }],
+    ['the secret under another header', { authorization: SECRET }],
+    ['the secret with extra text', { 'router-authorization': `${SECRET} ` + 'x' }],
+  ])('refuses /graphql with %s, before any resolver runs', async (_, headers: Record<string, string>) => {
+    const before = storeReads(t);
+    const res = await fetch(`${t.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body: JSON.stringify({ query: FORGED }),
+    });
+    expect(res.status).toBe(401);
+    const text = await res.text();
+    expect(text).toMatch(/UNAUTHENTICATED/);
+    expect(text).not.toContain(SECRET);
+    expect(storeReads(t)).toBe(before);
+    expect(rowCount(t).size).toBe(0);
+  });
+
+  it('serves the router, and leaves upload URLs and /media to their own signatures', async () => {
+    const withSecret = {
+      gql: (q: string, v?: Record<string, unknown>) => t.gql(q, v, { 'router-authorization': SECRET }),
+    };
+    const { image, upload } = await requestImage(withSecret, { productId: 'routed' });
+    // The frontend PUTs straight to the upload URL and loads /media: neither carries the router's secret.
+    expect((await putBytes(upload, await makeImage(30, 30))).status).toBe(200);
+    const read = await withSecret.gql(`query($id: ID!) { productImage(id: $id) { url } }`, { id: image.id });
+    const media = await fetch(read.body.data.productImage.url);
+    expect(media.status).toBe(200);
+    expect(media.headers.get('content-type')).toBe('image/png');
+  });
+});
