@@ -91,5 +91,11 @@ export function mediaRouter(blobs: BlobStore, index: MediaIndex, links: Download
     await sendBlob(res, blobs.pathOf(blobKey), req.method);
   });
 
+  // Download links are signed for reading only.
+  router.all('/media/files/:fileId/:revision/:name', (_req, res) => {
+    res.setHeader('Allow', 'GET, HEAD');
+    res.status(403).json({ error: { code: 'FORBIDDEN', message: 'Download links are signed for GET only' } });
+  });
+
   return router;
 }

@@ -35,9 +35,10 @@ export function uploadRouter(media: MediaService): Router {
     if (!req.complete) res.setHeader('Connection', 'close');
     res.status(status).json({ error: { code: outcome.error.code, message: outcome.error.message } });
   });
+  // A signed URL is good for the one method it was issued for, as with S3's presigned URLs.
   router.all('/uploads/:token', (_req, res) => {
     res.setHeader('Allow', 'PUT');
-    res.status(405).json({ error: { code: 'METHOD_NOT_ALLOWED', message: 'Upload URLs take PUT' } });
+    res.status(403).json({ error: { code: FORBIDDEN_UPLOAD, message: 'Upload URLs are signed for PUT only' } });
   });
   return router;
 }

@@ -28,6 +28,23 @@ export const RENDITION_CONTENT_TYPE: Record<'png' | 'jpeg' | 'webp' | 'avif', st
 
 sharp.cache(false);
 
+/**
+ * libvips decoders the subgraph needs: those of the allowed image types. The
+ * rest (SVG through librsvg, libvips' own format, PPM, CSV, matrix, FITS, ...)
+ * are blocked process-wide, so bytes that slip past the type check cannot
+ * reach a parser the subgraph never meant to run.
+ */
+export const ALLOWED_DECODERS = [
+  'VipsForeignLoadJpeg',
+  'VipsForeignLoadPng',
+  'VipsForeignLoadWebp',
+  'VipsForeignLoadTiff',
+  'VipsForeignLoadNsgif', // GIF, through libnsgif
+  'VipsForeignLoadHeif',
+] as const;
+sharp.block({ operation: ['VipsForeignLoad'] });
+sharp.unblock({ operation: [...ALLOWED_DECODERS] });
+
 /** Width and height as displayed (EXIF orientation applied). */
 export interface ImageSize {
   width: number;
@@ -41,7 +58,8 @@ export interface ImageSize {
 export async function probeImage(path: string, maxPixels: number): Promise<ImageSize> {
   let meta: sharp.Metadata;
   try {
-    meta = await sharp(path, { limitInputPixels: maxPixels, failOn: 'error' }).metadata();
+    // Reading metadata parses the header only; the pixel limit is checked below, with the sizes in the message.
+    meta = await sharp(path, { limitInputPixels: false, failOn: 'error' }).metadata();
   } catch {
     throw MediaFailure.of('UNSUPPORTED_MEDIA_TYPE', 'The bytes are not a decodable image');
   }

@@ -61,3 +61,46 @@ export function postHead(path: string, headers: Record<string, string>, body: Bu
 export function multipartBody(boundary: string, parts: string[], closed = true): string {
   return parts.map((part) => `--${boundary}\r\n${part}\r\n`).join('') + (closed ? `--${boundary}--\r\n` : '');
 }
+
+/**
+ * Sends `head`, then `chunk` again and again (up to `maxBytes`) until the
+ * server answers or drops the connection; tells how much was sent by then.
+ * Shows whether a server stops reading a body it has refused.
+ */
+export function streamUntilAnswered(
+  url: string,
+  head: string,
+  chunk: Buffer,
+  maxBytes: number,
+): Promise<{ status: number; bytesSent: number }> {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve) => {
+    const socket = net.connect(Number(port), hostname);
+    let answer = '';
+    let bytesSent = 0;
+    let done = false;
+    const finish = () => {
+      if (done) return;
+      done = true;
+      socket.destroy();
+      const status = /^HTTP\/1\.1 (\d{3})/.exec(answer)?.[1];
+      resolve({ status: status ? Number(status) : 0, bytesSent });
+    };
+    socket.on('data', (data) => {
+      answer += data.toString('latin1');
+      if (answer.includes('\r\n\r\n')) finish();
+    });
+    socket.on('error', finish);
+    socket.on('close', finish);
+    const pump = () => {
+      while (!done && bytesSent < maxBytes) {
+        bytesSent += chunk.length;
+        if (!socket.write(chunk)) {
+          socket.once('drain', pump);
+          return;
+        }
+      }
+    };
+    socket.write(head, pump);
+  });
+}

@@ -1,7 +1,8 @@
 import path from 'node:path';
-import { putBytes, requestImage, startTestServer, type TestServer } from './helpers/server';
-import { makeImage } from './helpers/images';
-import { listFiles, storedBlobs } from './helpers/files';
+import { putBytes, REQUEST_FILE_UPLOAD, requestImage, startTestServer, type TestServer } from '../helpers/server';
+import { rawRequest, streamUntilAnswered } from '../helpers/raw-http';
+import { makeImage } from '../helpers/images';
+import { listFiles, storedBlobs } from '../helpers/files';
 
 let t: TestServer;
 beforeAll(async () => {
@@ -61,9 +62,66 @@ describe('upload URLs refuse what they must, and store nothing', () => {
     expect(storedBlobs(t.dataDir).filter((f) => f.includes(image.id.split('/').pop()))).toEqual(before);
   });
 
-  it('405 for a method other than PUT', async () => {
-    const { upload } = await requestImage(t, { productId: 'p-method' });
-    expect((await fetch(upload.url, { method: 'POST', body: 'x' })).status).toBe(405);
+  it('403 for the wrong method, and for one kind of signature presented as another', async () => {
+    const { image, upload } = await requestImage(t, { productId: 'p-method' });
+    for (const method of ['GET', 'HEAD', 'POST', 'DELETE', 'PATCH']) {
+      const res = await fetch(upload.url, { method, body: method === 'GET' || method === 'HEAD' ? undefined : 'x' });
+      expect([method, res.status]).toEqual([method, 403]);
+    }
+    // CORS preflight still answers, so browsers can PUT.
+    const preflight = await fetch(upload.url, {
+      method: 'OPTIONS',
+      headers: { origin: 'https://shop.example', 'access-control-request-method': 'PUT' },
+    });
+    expect(preflight.status).toBeLessThan(300);
+    await expectNothingStored(image.id);
+
+    const file = await t.gql(REQUEST_FILE_UPLOAD, { input: { productId: 'p-method', fileName: 'a.pdf' } });
+    const fileUpload = file.body.data.requestFileUpload.upload;
+    expect((await putBytes(fileUpload, Buffer.from('%PDF-1.7\n'))).status).toBe(200);
+    const read = await t.gql(`query($id: ID!) { productFile(id: $id) { downloadUrl } }`, {
+      id: file.body.data.requestFileUpload.file.id,
+    });
+    const downloadUrl = new URL(read.body.data.productFile.downloadUrl as string);
+    for (const method of ['PUT', 'POST', 'DELETE']) {
+      expect((await fetch(downloadUrl, { method, body: 'overwrite' })).status).toBe(403);
+    }
+    expect(await (await fetch(downloadUrl)).text()).toBe('%PDF-1.7\n');
+    // A download signature is not an upload token, and an upload token's MAC does not sign a download.
+    const signature = downloadUrl.searchParams.get('signature')!;
+    const asToken = await putBytes(
+      { ...upload, url: upload.url.replace(/\/uploads\/.*/, `/uploads/x.${signature}`) },
+      Buffer.from('x'),
+    );
+    expect(asToken.status).toBe(403);
+    const tokenMac = upload.url.split('.').pop()!;
+    const forged = new URL(downloadUrl);
+    forged.searchParams.set('signature', tokenMac);
+    expect((await fetch(forged)).status).toBe(403);
+  });
+
+  it('413 from the Content-Length alone, without waiting for the body', async () => {
+    const { image, upload } = await requestImage(t, { productId: 'p-declared-length' });
+    const { pathname } = new URL(upload.url);
+    // Claims a gigabyte, sends one kilobyte, and keeps the connection open: only the header can have decided.
+    const head = `PUT ${pathname} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 1000000000\r\n\r\n`;
+    const res = await rawRequest(upload.url, head, Buffer.alloc(1024), 5_000);
+    expect(res.status).toBe(413);
+    await expectNothingStored(image.id);
+  });
+
+  it('stops reading a body that runs past the declared byteSize, storing nothing', async () => {
+    const { image, upload } = await requestImage(t, { productId: 'p-runaway', byteSize: 1000 });
+    const { pathname } = new URL(upload.url);
+    const head = `PUT ${pathname} HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: chunked\r\n\r\n`;
+    const piece = Buffer.alloc(64 * 1024, 7);
+    const chunk = Buffer.concat([Buffer.from(`${piece.length.toString(16)}\r\n`), piece, Buffer.from('\r\n')]);
+    const res = await streamUntilAnswered(upload.url, head, chunk, 256 * 1024 * 1024);
+    expect(res.status).toBe(413);
+    // The client could have sent 256 MiB; the server stopped after the first kilobyte past the limit
+    // (what it took in is the socket buffers' worth).
+    expect(res.bytesSent).toBeLessThan(64 * 1024 * 1024);
+    await expectNothingStored(image.id);
   });
 
   it('413 for a body over the limit, before reading it (Content-Length) and while reading it (chunked)', async () => {
