@@ -79,7 +79,11 @@ export async function startServer(config: Config): Promise<RunningServer> {
     defaultProvider: config.defaultProvider,
     maxImageBytes: config.maxImageBytes,
     maxFileBytes: config.maxFileBytes,
-    sourceFetch: { timeoutMs: config.sourceFetchTimeoutMs, allowPrivate: config.fetchAllowPrivate },
+    sourceFetch: {
+      timeoutMs: config.sourceFetchTimeoutMs,
+      allowPrivate: config.fetchAllowPrivate,
+      maxBytes: config.maxImageBytes,
+    },
     publicUrl: getPublicUrl,
   });
 

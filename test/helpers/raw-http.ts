@@ -104,3 +104,40 @@ export function streamUntilAnswered(
     socket.write(head, pump);
   });
 }
+
+/**
+ * Sends `bytes` one at a time, `intervalMs` apart, until all are sent or the
+ * server closes the connection; tells how many were sent and what came back.
+ */
+export function trickle(
+  url: string,
+  bytes: Buffer,
+  intervalMs: number,
+): Promise<{ bytesSent: number; answer: string; closedByServer: boolean }> {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve) => {
+    const socket = net.connect(Number(port), hostname);
+    let answer = '';
+    let bytesSent = 0;
+    const timer = setInterval(() => {
+      if (bytesSent >= bytes.length) {
+        clearInterval(timer);
+        socket.destroy();
+        resolve({ bytesSent, answer, closedByServer: false });
+        return;
+      }
+      socket.write(bytes.subarray(bytesSent, bytesSent + 1));
+      bytesSent += 1;
+    }, intervalMs);
+    socket.on('data', (data) => (answer += data.toString('latin1')));
+    const closed = () => {
+      if (bytesSent >= bytes.length) return;
+      clearInterval(timer);
+      socket.destroy();
+      resolve({ bytesSent, answer, closedByServer: true });
+    };
+    socket.on('end', closed);
+    socket.on('close', closed);
+    socket.on('error', closed);
+  });
+}
