@@ -1,12 +1,9 @@
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import {
   putBytes,
   REQUEST_FILE_UPLOAD,
   requestImage,
   SET_THUMBNAIL,
   startTestServer,
-  UPDATE_IMAGE,
   uploadImage,
 } from './helpers/server';
 import { makeImage } from './helpers/images';
