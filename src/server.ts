@@ -26,7 +26,7 @@ import { UploadGrants } from './media/upload-grants';
 import { LocalProvider } from './providers/local/local-provider';
 import { remoteProviders } from './providers/registry';
 import { loadSigningSecret, Signer } from './security/signing';
-import { BlobStore } from './store/blob-store';
+import { BlobStore, sweepOrphanRevisions } from './store/blob-store';
 import { LATEST_SCHEMA_VERSION, openDatabase, schemaVersion, type SqliteDatabase } from './store/database';
 import { MediaIndex } from './store/media-index';
 
@@ -57,6 +57,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
   const blobs = new BlobStore(path.join(dataDir, 'blobs'));
   await fs.mkdir(blobs.root, { recursive: true });
   await blobs.sweepTemporaryFiles();
+  await sweepOrphanRevisions(blobs, index.referencedRevisionFolders());
   const signer = new Signer(await loadSigningSecret(dataDir, config.signingSecret));
 
   let publicUrl = config.publicUrl ?? '';

@@ -316,6 +316,19 @@ export class MediaIndex {
     this.db.prepare(`DELETE FROM upload_claims WHERE state = 'IN_PROGRESS' OR expires_at < ?`).run(nowSeconds);
   }
 
+  /** The revision folder of every stored blob (images and files), for the start-up sweep. */
+  referencedRevisionFolders(): Set<string> {
+    const keys = this.db
+      .prepare(
+        `SELECT blob_key FROM images WHERE blob_key IS NOT NULL
+         UNION ALL SELECT blob_key FROM files WHERE blob_key IS NOT NULL`,
+      )
+      .pluck()
+      .all() as string[];
+    // Image keys name their revision folder; file keys name the `data` file inside it.
+    return new Set(keys.map((key) => (key.startsWith('files/') ? key.slice(0, key.lastIndexOf('/')) : key)));
+  }
+
   /** Runs `fn` in one write transaction. */
   transaction<T>(fn: () => T): T {
     return this.db.transaction(fn).immediate();
