@@ -30,9 +30,9 @@ function decodeSegment(segment: string): string | undefined {
   } catch {
     return undefined;
   }
-  if (decoded.length === 0 || decoded.length > MAX_SEGMENT_LENGTH) return undefined;
-  if (encodeURIComponent(decoded) !== segment) return undefined;
+  // Checked before re-encoding: encodeURIComponent throws on a lone surrogate.
   if (!isAcceptableIdText(decoded)) return undefined;
+  if (encodeURIComponent(decoded) !== segment) return undefined;
   return decoded;
 }
 

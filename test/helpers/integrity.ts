@@ -30,7 +30,7 @@ export function inspectStore(dataDir: string): StoreReport {
   const db = new Database(path.join(dataDir, 'media.db'), { readonly: true });
   const blobs = path.join(dataDir, 'blobs');
   const report: StoreReport = {
-    integrity: (db.prepare('PRAGMA integrity_check').pluck().all()).map(String),
+    integrity: db.prepare('PRAGMA integrity_check').pluck().all().map(String),
     missing: [],
     mismatched: [],
     orphans: [],
