@@ -21,6 +21,27 @@ describe('configuration', () => {
     expect(config.providers.dodoPayments.baseUrl).toBe('https://live.dodopayments.com');
   });
 
+  it('has the documented security limits (SECURITY.md)', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({
+      maxImagePixels: 40_000_000,
+      graphqlLimits: {
+        maxDepth: 10,
+        maxAliases: 15,
+        maxTokens: 2000,
+        maxCost: 5000,
+        maxDirectives: 50,
+        maxEntities: 1000,
+      },
+      production: false,
+      headersTimeoutMs: 20_000,
+      requestTimeoutMs: 900_000,
+      fetchAllowPrivate: false,
+      sourceFetchTimeoutMs: 15_000,
+    });
+    expect(loadConfig({ NODE_ENV: 'production' }).production).toBe(true);
+  });
+
   it.each([
     ['MEDIA_DEFAULT_PROVIDER', 'shopify'],
     ['MEDIA_MAX_IMAGE_BYTES', '-5'],
@@ -28,6 +49,8 @@ describe('configuration', () => {
     ['MEDIA_PUBLIC_URL', 'not a url'],
     ['SALLA_BASE_URL', 'ftp://x'],
     ['MEDIA_SIGNING_SECRET', 'short'],
+    ['MEDIA_GRAPHQL_MAX_DEPTH', '0'],
+    ['MEDIA_HTTP_HEADERS_TIMEOUT_MS', 'soon'],
   ])('refuses a bad %s and names it', (name, value) => {
     expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
     expect(() => loadConfig({ [name]: value })).toThrow(new RegExp(name));

@@ -39,9 +39,7 @@ describe('global ids (property)', () => {
   });
 
   it('every id made from acceptable parts round-trips', () => {
-    const part = fc
-      .string({ unit: 'binary', minLength: 1, maxLength: 100 })
-      .filter(isAcceptableIdText);
+    const part = fc.string({ unit: 'binary', minLength: 1, maxLength: 100 }).filter(isAcceptableIdText);
     fc.assert(
       fc.property(
         fc.constantFrom('ProductImage', 'ProductFile') as fc.Arbitrary<GlobalId['kind']>,
