@@ -134,7 +134,8 @@ export async function startFakeProvider(options: FakeProviderOptions): Promise<F
     }
     res.status(fault.status);
     for (const [name, value] of Object.entries(fault.headers ?? {})) res.setHeader(name, value);
-    res.json(fault.body ?? {});
+    if (typeof fault.body === 'string') res.send(fault.body);
+    else res.json(fault.body ?? {});
   });
   const router = express.Router();
   options.routes(router, fake);

@@ -132,6 +132,21 @@ describe('provider faults', () => {
     expect(payload.userErrors[0].message).toContain('[redacted]');
   });
 
+  it.each([
+    [
+      'a plain-text stack trace',
+      'text/plain',
+      'Traceback (most recent call last):\n  File "/srv/kelviq/api/internal.py", line 7',
+    ],
+    ['an HTML error page', 'text/html', '<html><body><h1>Bad Request</h1><p>nginx/1.25 at 10.0.3.7</p></body></html>'],
+  ])('passes no unstructured provider body to the client: %s', async (_, contentType, body) => {
+    kelviq.failNext(1, { status: 400, headers: { 'content-type': contentType }, body });
+    const { payload } = await patchOrdering(kelviqImage());
+    expect(payload.userErrors[0]).toMatchObject({ code: 'PROVIDER_REJECTED', provider: 'KELVIQ' });
+    const text = JSON.stringify(payload);
+    for (const leak of ['Traceback', '/srv/kelviq', 'nginx', '10.0.3.7', '<html']) expect(text).not.toContain(leak);
+  });
+
   it('a wrong credential is UNAUTHORIZED', async () => {
     const wrong = await startTestServer({ KELVIQ_API_KEY: 'not-the-key', KELVIQ_BASE_URL: kelviq.url });
     try {

@@ -148,9 +148,8 @@ export function providerMessage(body: string): string | undefined {
     // not JSON
   }
   const xml = /<Message>([^<]*)<\/Message>/.exec(text);
-  if (xml) return xml[1];
-  if (text.startsWith('<')) return undefined;
-  return text.slice(0, MAX_MESSAGE);
+  // Only a message the provider meant for callers: a plain-text or HTML body may be a stack trace or a proxy page.
+  return xml?.[1];
 }
 
 /** The first message-like field of a parsed error body. */
