@@ -13,7 +13,7 @@ import { createLoaders } from './graphql/loaders';
 import { graphqlProtection } from './graphql/protection';
 import { buildSchema } from './graphql/schema';
 import { openCors } from './http/cors';
-import { jsonErrorHandler, parsingClientInput } from './http/errors';
+import { jsonErrorHandler } from './http/errors';
 import { graphiqlRouter } from './http/graphiql';
 import { requirePreflightForMultipart, requireRouterSecret } from './http/graphql-guards';
 import { healthRouter } from './http/health';
@@ -26,7 +26,7 @@ import { UploadGrants } from './media/upload-grants';
 import { LocalProvider } from './providers/local/local-provider';
 import { remoteProviders } from './providers/registry';
 import { loadSigningSecret, Signer } from './security/signing';
-import { BlobStore, sweepOrphanRevisions } from './store/blob-store';
+import { BlobStore } from './store/blob-store';
 import { LATEST_SCHEMA_VERSION, openDatabase, schemaVersion, type SqliteDatabase } from './store/database';
 import { MediaIndex } from './store/media-index';
 
@@ -57,7 +57,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
   const blobs = new BlobStore(path.join(dataDir, 'blobs'));
   await fs.mkdir(blobs.root, { recursive: true });
   await blobs.sweepTemporaryFiles();
-  await sweepOrphanRevisions(blobs, index.referencedRevisionFolders());
+  await blobs.sweepOrphanRevisions(index.referencedRevisionFolders());
   const signer = new Signer(await loadSigningSecret(dataDir, config.signingSecret));
 
   let publicUrl = config.publicUrl ?? '';
@@ -124,7 +124,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
     '/graphql',
     requireRouterSecret(config.routerSecret),
     requirePreflightForMultipart,
-    parsingClientInput(express.json({ limit: MAX_JSON_BODY })),
+    express.json({ limit: MAX_JSON_BODY }),
     multipartGraphQL({ maxFileSize: config.maxImageBytes, maxFiles: 1, maxFieldSize: MAX_MULTIPART_FIELD_BYTES }),
     expressMiddleware(apollo, {
       context: () => Promise.resolve({ media, loaders: createLoaders(index) }),

@@ -1,4 +1,4 @@
-import type { ErrorRequestHandler, RequestHandler } from 'express';
+import type { ErrorRequestHandler } from 'express';
 
 /** An error a middleware raised because of what the client sent, with the HTTP status to answer. */
 interface HttpError {
@@ -23,20 +23,6 @@ function clientStatus(err: HttpError): number | undefined {
 export function asClientError(err: unknown): Error {
   const httpError = (typeof err === 'object' && err !== null ? err : { message: String(err) }) as HttpError;
   return Object.assign(new Error(httpError.message ?? 'Malformed request'), { status: clientStatus(httpError) ?? 400 });
-}
-
-/**
- * Runs a body-parsing middleware and treats whatever it fails on as the
- * client's fault: it only reads what the client sent, so a malformed body is
- * never a 500.
- */
-export function parsingClientInput(middleware: RequestHandler): RequestHandler {
-  return (req, res, next) => {
-    void middleware(req, res, (err?: unknown) => {
-      if (err === undefined || err === null || err === 'route' || err === 'router') return next(err);
-      next(asClientError(err));
-    });
-  };
 }
 
 /**

@@ -25,10 +25,10 @@ function guardParserErrors(req: IncomingMessage): void {
  * malformed body is the client's error: 400, or 413 over a limit.
  */
 export function multipartGraphQL(options: UploadOptions): RequestHandler {
-  return (req, _res, next) => {
+  return (req, res, next) => {
     if (!req.is('multipart/form-data')) return next();
     guardParserErrors(req);
-    processRequest(req, _res, options).then(
+    processRequest(req, res, options).then(
       (body) => {
         req.body = body;
         next();

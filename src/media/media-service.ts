@@ -89,6 +89,19 @@ const INCOMING = 'incoming';
 /** Where incoming bytes come from: a PUT to an upload URL, a multipart `updateImage.file`, or `sourceUrl`. */
 type IncomingOrigin = 'put' | 'multipart' | 'sourceUrl';
 
+/** The failure that fits a sender's stream breaking, by where the bytes came from. */
+function incomingFailure(err: SourceStreamError, origin: IncomingOrigin, maxBytes: number, field?: string[]): Error {
+  if (err.overLimit) {
+    return MediaFailure.of('FILE_TOO_LARGE', `The upload is larger than the limit of ${maxBytes} bytes`, { field });
+  }
+  if (origin === 'multipart') {
+    return new MalformedRequestError('The file part of the multipart request is missing, malformed or cut off');
+  }
+  if (origin === 'sourceUrl')
+    return MediaFailure.of('INVALID_INPUT', 'The download from sourceUrl broke off', { field });
+  return MediaFailure.of('INVALID_INPUT', 'The upload was cut off');
+}
+
 /**
  * The application layer: validates input, picks the provider, checks what it
  * can do, has it do the work, and records the outcome in the index. It knows
@@ -580,7 +593,7 @@ export class MediaService {
       try {
         source = (await input.file).createReadStream();
       } catch (err) {
-        throw this.incomingFailure(new SourceStreamError(err), 'multipart', field);
+        throw incomingFailure(new SourceStreamError(err), 'multipart', this.options.maxImageBytes, field);
       }
     } else {
       source = await openSourceUrl(input.sourceUrl!, this.options.sourceFetch);
@@ -611,25 +624,8 @@ export class MediaService {
       return await spoolToFile(source, spoolPath, maxBytes);
     } catch (err) {
       if (err instanceof MediaFailure) err.error.field ??= field;
-      throw err instanceof SourceStreamError ? this.incomingFailure(err, origin, field) : err;
+      throw err instanceof SourceStreamError ? incomingFailure(err, origin, maxBytes, field) : err;
     }
-  }
-
-  private incomingFailure(err: SourceStreamError, origin: IncomingOrigin, field?: string[]): Error {
-    if (err.overLimit) {
-      return MediaFailure.of(
-        'FILE_TOO_LARGE',
-        `The upload is larger than the limit of ${this.options.maxImageBytes} bytes`,
-        {
-          field,
-        },
-      );
-    }
-    if (origin === 'multipart')
-      return new MalformedRequestError('The file part of the multipart request is missing, malformed or cut off');
-    if (origin === 'sourceUrl')
-      return MediaFailure.of('INVALID_INPUT', 'The download from sourceUrl broke off', { field });
-    return MediaFailure.of('INVALID_INPUT', 'The upload was cut off');
   }
 
   /**

@@ -54,6 +54,31 @@ export class BlobStore {
     await fs.rm(this.pathOf(folderKey), { recursive: true, force: true });
   }
 
+  /**
+   * Removes revision folders (`images/<id>/<revision>`, `files/<id>/<revision>`)
+   * that no row names: a crash between renaming a revision into place and
+   * committing its row, or between committing a replacement and removing the
+   * old revision, leaves one behind. Run at start-up only, before any upload
+   * can be in flight. Returns how many were removed.
+   */
+  async sweepOrphanRevisions(referenced: ReadonlySet<string>): Promise<number> {
+    let removed = 0;
+    for (const kind of ['images', 'files']) {
+      const kindDir = path.join(this.root, kind);
+      for (const owner of await readdirOrEmpty(kindDir)) {
+        const ownerDir = path.join(kindDir, owner);
+        const revisions = await readdirOrEmpty(ownerDir);
+        for (const revision of revisions) {
+          if (revision.startsWith(TEMP_PREFIX) || referenced.has(`${kind}/${owner}/${revision}`)) continue;
+          await fs.rm(path.join(ownerDir, revision), { recursive: true, force: true });
+          removed += 1;
+        }
+        if ((await readdirOrEmpty(ownerDir)).length === 0) await fs.rm(ownerDir, { recursive: true, force: true });
+      }
+    }
+    return removed;
+  }
+
   /** Removes temporary files left by a crash; returns how many there were. */
   async sweepTemporaryFiles(): Promise<number> {
     let removed = 0;
@@ -77,31 +102,6 @@ export class BlobStore {
     await visit(this.root);
     return removed;
   }
-}
-
-/**
- * Removes revision folders (`images/<id>/<revision>`, `files/<id>/<revision>`)
- * that no row names: a crash between renaming a revision into place and
- * committing its row, or between committing a replacement and removing the
- * old revision, leaves one behind. Run at start-up only, before any upload
- * can be in flight. Returns how many were removed.
- */
-export async function sweepOrphanRevisions(blobs: BlobStore, referenced: ReadonlySet<string>): Promise<number> {
-  let removed = 0;
-  for (const kind of ['images', 'files']) {
-    const kindDir = path.join(blobs.root, kind);
-    for (const owner of await readdirOrEmpty(kindDir)) {
-      const ownerDir = path.join(kindDir, owner);
-      const revisions = await readdirOrEmpty(ownerDir);
-      for (const revision of revisions) {
-        if (revision.startsWith(TEMP_PREFIX) || referenced.has(`${kind}/${owner}/${revision}`)) continue;
-        await fs.rm(path.join(ownerDir, revision), { recursive: true, force: true });
-        removed += 1;
-      }
-      if ((await readdirOrEmpty(ownerDir)).length === 0) await fs.rm(ownerDir, { recursive: true, force: true });
-    }
-  }
-  return removed;
 }
 
 async function readdirOrEmpty(dir: string): Promise<string[]> {

@@ -3,7 +3,7 @@ import { multipartBody, postHead, rawRequest } from '../helpers/raw-http';
 import { putBytes, requestImage, startTestServer, type TestServer } from '../helpers/server';
 
 const storeReads = (t: TestServer) => Object.values(t.server.index.reads).reduce((a, b) => a + b, 0);
-const rowCount = (t: TestServer) => t.server.index.transaction(() => t.server.index.imagesByProductIds(['victim']));
+const rowCount = (t: TestServer) => t.server.index.imagesByProductIds(['victim']);
 
 /** A mutation that would create a row if it ran. */
 const FORGED = `mutation { requestImageUpload(input: { productId: "victim" }) { image { id } userErrors { code } } }`;
@@ -57,6 +57,25 @@ describe('CSRF: simple requests never reach a resolver', () => {
     const res = await t.gql(FORGED);
     expect(res.body.data.requestImageUpload.userErrors).toEqual([]);
     expect(rowCount(t).get('victim')).toHaveLength(1);
+  });
+});
+
+describe('malformed JSON bodies', () => {
+  it.each([
+    ['broken JSON', '{"query": '],
+    ['a body over 1 MiB', JSON.stringify({ query: '{ mediaProviders { provider } }', pad: 'x'.repeat(1_100_000) })],
+  ])('answers %s with a JSON 4xx, not an HTML page or a stack trace', async (_, body) => {
+    const t = await startTestServer();
+    try {
+      const res = await rawRequest(t.url, postHead('/graphql', { 'Content-Type': 'application/json' }, body), body);
+      expect([400, 413]).toContain(res.status);
+      expect(JSON.parse(res.body)).toEqual({
+        errors: [{ message: expect.any(String), extensions: { code: expect.any(String) } }],
+      });
+      expect(res.body).not.toMatch(/<html|at .*\.(js|ts):\d+|node_modules/i);
+    } finally {
+      await t.stop();
+    }
   });
 });
 
