@@ -31,20 +31,35 @@ function random(seed: number) {
   };
 }
 
-/** Every set of bytes sent for one image or file, in order, and whether the subgraph acknowledged it. */
-type Attempts = Map<string, { sha: string; acknowledged: boolean }[]>;
+/**
+ * Every set of bytes sent for one image or file: when the request started,
+ * when it was acknowledged (undefined: never, as far as the client knows), and
+ * the latest moment it can have taken effect (its acknowledgement, else the
+ * kill that ended its round). Times are ticks of one counter shared by all clients.
+ */
+type Attempt = { sha: string; started: number; acknowledgedAt?: number; ended?: number };
+type Attempts = Map<string, Attempt[]>;
+let clock = 0;
 
 function attempt(attempts: Attempts, id: string, sha: string) {
-  const entry = { sha, acknowledged: false };
+  const entry: Attempt = { sha, started: ++clock };
   attempts.set(id, [...(attempts.get(id) ?? []), entry]);
-  return entry;
+  return { acknowledge: () => (entry.acknowledgedAt = entry.ended = ++clock) };
+}
+
+/** After a kill: nothing still in flight can take effect any more. */
+function endRound(attempts: Attempts) {
+  const killedAt = ++clock;
+  for (const tries of attempts.values()) for (const t of tries) t.ended ??= killedAt;
 }
 
 /** Clients doing what clients do (uploads, replacements, thumbnails, files) until the server dies under them. */
 async function workload(url: string, attempts: Attempts, next: () => number, running: () => boolean) {
   const gql = graphqlClient(url);
   const images = () =>
-    [...attempts.entries()].filter(([id, a]) => id.includes('ProductImage') && a.some((x) => x.acknowledged));
+    [...attempts.entries()].filter(
+      ([id, a]) => id.includes('ProductImage') && a.some((x) => x.acknowledgedAt !== undefined),
+    );
   while (running()) {
     const roll = next();
     const product = `crash-${Math.floor(next() * 3)}`;
@@ -63,7 +78,7 @@ async function workload(url: string, attempts: Attempts, next: () => number, run
         const res = await gql(REQUEST_IMAGE_UPLOAD, { input: { productId: product, contentType: 'image/png' } });
         const { image, upload } = res.body.data.requestImageUpload;
         const entry = attempt(attempts, image.id, sha256(bytes));
-        if ((await putBytes(upload, bytes)).status === 200) entry.acknowledged = true;
+        if ((await putBytes(upload, bytes)).status === 200) entry.acknowledge();
       } else if (roll < 0.65) {
         const [id] = images()[Math.floor(next() * images().length)]!;
         const form = new FormData();
@@ -77,7 +92,7 @@ async function workload(url: string, attempts: Attempts, next: () => number, run
           headers: { 'apollo-require-preflight': 'true' },
         });
         const body = (await res.json()) as { data?: { updateImage: { userErrors: unknown[] } } };
-        if (body.data?.updateImage.userErrors.length === 0) entry.acknowledged = true;
+        if (body.data?.updateImage.userErrors.length === 0) entry.acknowledge();
       } else if (roll < 0.9) {
         const [id] = images()[Math.floor(next() * images().length)]!;
         await gql(SET_THUMBNAIL, { imageId: id });
@@ -85,7 +100,7 @@ async function workload(url: string, attempts: Attempts, next: () => number, run
         const res = await gql(REQUEST_FILE_UPLOAD, { input: { productId: product, fileName: 'manual.bin' } });
         const { file, upload } = res.body.data.requestFileUpload;
         const entry = attempt(attempts, file.id, sha256(bytes));
-        if ((await putBytes(upload, bytes)).status === 200) entry.acknowledged = true;
+        if ((await putBytes(upload, bytes)).status === 200) entry.acknowledge();
       }
     } catch {
       // The server was killed mid-request: expected, and whatever it acknowledged before is checked later.
@@ -93,14 +108,20 @@ async function workload(url: string, attempts: Attempts, next: () => number, run
   }
 }
 
-/** Each acknowledged image or file still holds the last acknowledged bytes, or bytes sent after them. */
+/**
+ * Each acknowledged image or file still holds bytes it may hold: those of an
+ * attempt that no acknowledged attempt started after the end of. Two clients
+ * replacing one image race and the last to commit wins, so the last
+ * acknowledged attempt is not the only answer; but bytes acknowledged (or cut
+ * off by a kill) before another acknowledged upload even started are gone.
+ */
 function lostAcknowledged(attempts: Attempts, report: StoreReport): string[] {
   const lost: string[] = [];
   for (const [id, tries] of attempts) {
-    const lastAcknowledged = tries.map((t) => t.acknowledged).lastIndexOf(true);
-    if (lastAcknowledged < 0) continue;
-    const allowed = tries.slice(lastAcknowledged).map((t) => t.sha);
-    if (!allowed.includes(report.shaById.get(id) ?? 'none')) lost.push(id);
+    const acknowledged = tries.filter((t) => t.acknowledgedAt !== undefined);
+    if (acknowledged.length === 0) continue;
+    const possible = tries.filter((t) => !acknowledged.some((later) => later.started > t.ended!));
+    if (!possible.map((t) => t.sha).includes(report.shaById.get(id) ?? 'none')) lost.push(id);
   }
   return lost;
 }
@@ -131,7 +152,8 @@ describe('crash safety', () => {
       await child.kill('SIGKILL');
       running = false;
       await Promise.all(clients);
-      acknowledged = [...attempts.values()].flat().filter((a) => a.acknowledged).length;
+      endRound(attempts);
+      acknowledged = [...attempts.values()].flat().filter((a) => a.acknowledgedAt !== undefined).length;
     }
 
     const child = await startChildServer(env);
@@ -144,11 +166,11 @@ describe('crash safety', () => {
       });
       // The run exercised something: many uploads were acknowledged and some were cut off by the kills.
       expect(acknowledged).toBeGreaterThan(20);
-      expect([...attempts.values()].flat().some((a) => !a.acknowledged)).toBe(true);
+      expect([...attempts.values()].flat().some((a) => a.acknowledgedAt === undefined)).toBe(true);
       // Every acknowledged image is still served.
       const gql = graphqlClient(child.url);
       for (const [id, tries] of attempts) {
-        if (!id.includes('ProductImage') || !tries.some((t) => t.acknowledged)) continue;
+        if (!id.includes('ProductImage') || !tries.some((t) => t.acknowledgedAt !== undefined)) continue;
         const read = await gql(`query($id: ID!) { productImage(id: $id) { status url } }`, { id });
         expect(read.body.data.productImage.status).toBe('READY');
       }
