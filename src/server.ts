@@ -4,7 +4,11 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import {
+  ApolloServerPluginCacheControlDisabled,
+  ApolloServerPluginInlineTraceDisabled,
+  ApolloServerPluginLandingPageDisabled,
+} from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
 import type { Config } from './config/config';
@@ -15,6 +19,7 @@ import { buildSchema } from './graphql/schema';
 import { openCors } from './http/cors';
 import { jsonErrorHandler } from './http/errors';
 import { graphiqlRouter } from './http/graphiql';
+import { graphqlJsonEndpoint } from './http/graphql-endpoint';
 import { requirePreflightForMultipart, requireRouterSecret } from './http/graphql-guards';
 import { healthRouter } from './http/health';
 import { multipartGraphQL } from './http/multipart';
@@ -47,8 +52,27 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
+/**
+ * Parts of the GraphQL pipeline that can be switched, so the benchmarks can
+ * measure what each costs (bench/RESULTS.md). Production runs the defaults.
+ */
+export interface PipelineTuning {
+  /**
+   * Apollo's cache-control plugin. Off by default: no field here sets a cache
+   * hint, the media URLs are signed and expire, and the plugin's per-field
+   * bookkeeping cost most of an `_entities` call's time at 200 representations.
+   */
+  cacheControl?: boolean;
+  /** Federated tracing (ftv1) for a router that asks for it; costs nothing on requests that do not. Default on. */
+  inlineTrace?: boolean;
+  /** graphql-armor's limits (SECURITY.md). Default on; off only to measure their cost. */
+  armor?: boolean;
+  /** Batch index reads with DataLoader. Default on; off is the naive one-read-per-entity baseline. */
+  batchReads?: boolean;
+}
+
 /** Opens the store, builds every part and listens; resolves once it accepts requests. */
-export async function startServer(config: Config): Promise<RunningServer> {
+export async function startServer(config: Config, tuning: PipelineTuning = {}): Promise<RunningServer> {
   const dataDir = path.resolve(config.dataDir);
   await fs.mkdir(dataDir, { recursive: true });
   const db: SqliteDatabase = openDatabase(path.join(dataDir, 'media.db'));
@@ -90,29 +114,40 @@ export async function startServer(config: Config): Promise<RunningServer> {
 
   const app = express();
   app.disable('x-powered-by');
-  const httpServer = http.createServer(
-    {
-      // A client that trickles its headers or body cannot hold a connection past these.
-      headersTimeout: config.headersTimeoutMs,
-      requestTimeout: config.requestTimeoutMs,
-      // How often Node looks for requests over those limits (its default, 30 s, would let short limits slip).
-      connectionsCheckingInterval: Math.min(1000, config.headersTimeoutMs),
-      keepAliveTimeout: 5_000,
-    },
-    app,
-  );
+  const httpServer = http.createServer({
+    // A client that trickles its headers or body cannot hold a connection past these.
+    headersTimeout: config.headersTimeoutMs,
+    requestTimeout: config.requestTimeoutMs,
+    // How often Node looks for requests over those limits (its default, 30 s, would let short limits slip).
+    connectionsCheckingInterval: Math.min(1000, config.headersTimeoutMs),
+    keepAliveTimeout: 5_000,
+  });
 
-  const protection = graphqlProtection(config.graphqlLimits, config.production);
+  const protection = graphqlProtection(config.graphqlLimits, config.production, { armor: tuning.armor ?? true });
   const apollo = new ApolloServer<GraphQLContext>({
     schema: buildSchema(),
     ...protection,
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
       ApolloServerPluginLandingPageDisabled(),
+      ...(tuning.cacheControl ? [] : [ApolloServerPluginCacheControlDisabled()]),
+      ...((tuning.inlineTrace ?? true) ? [] : [ApolloServerPluginInlineTraceDisabled()]),
       ...protection.plugins!,
     ],
   });
+  const batchReads = tuning.batchReads ?? true;
+  const context = () =>
+    Promise.resolve<GraphQLContext>({ media, loaders: createLoaders(index, { batch: batchReads }) });
   await apollo.start();
+  // JSON GraphQL requests skip Express (see graphql-endpoint.ts); Express answers everything else.
+  const graphqlJson = graphqlJsonEndpoint(apollo, {
+    routerSecret: config.routerSecret,
+    maxJsonBody: MAX_JSON_BODY,
+    context,
+  });
+  httpServer.on('request', (req, res) => {
+    if (!graphqlJson(req, res)) app(req, res);
+  });
 
   app.use(healthRouter(() => db.open && schemaVersion(db) === LATEST_SCHEMA_VERSION));
   app.use('/uploads', openCors('PUT, OPTIONS'));
@@ -126,9 +161,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
     requirePreflightForMultipart,
     express.json({ limit: MAX_JSON_BODY }),
     multipartGraphQL({ maxFileSize: config.maxImageBytes, maxFiles: 1, maxFieldSize: MAX_MULTIPART_FIELD_BYTES }),
-    expressMiddleware(apollo, {
-      context: () => Promise.resolve({ media, loaders: createLoaders(index) }),
-    }),
+    expressMiddleware(apollo, { context }),
   );
 
   app.use(jsonErrorHandler);

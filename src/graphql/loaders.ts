@@ -13,18 +13,20 @@ export interface Loaders {
   fileById: DataLoader<string, FileRecord | null>;
 }
 
-/** A DataLoader over one batched index read, answering `missing` for keys the read did not find. */
-function batched<V>(read: (keys: readonly string[]) => Map<string, V>, missing: () => V): DataLoader<string, V> {
-  return new DataLoader(
-    (keys) => {
-      const found = read(keys);
-      return Promise.resolve(keys.map((key) => found.get(key) ?? missing()));
-    },
-    { maxBatchSize: MAX_BATCH_SIZE },
-  );
-}
-
-export function createLoaders(index: MediaIndex): Loaders {
+/**
+ * Builds a request's loaders. `batch: false` reads one key per statement and
+ * caches nothing: the naive resolver the batching benchmark compares against.
+ */
+export function createLoaders(index: MediaIndex, { batch = true }: { batch?: boolean } = {}): Loaders {
+  /** A DataLoader over one batched index read, answering `missing` for keys the read did not find. */
+  const batched = <V>(read: (keys: readonly string[]) => Map<string, V>, missing: () => V): DataLoader<string, V> =>
+    new DataLoader(
+      (keys) => {
+        const found = read(keys);
+        return Promise.resolve(keys.map((key) => found.get(key) ?? missing()));
+      },
+      batch ? { maxBatchSize: MAX_BATCH_SIZE } : { batch: false, cache: false },
+    );
   return {
     imagesByProductId: batched(
       (ids) => index.imagesByProductIds(ids),

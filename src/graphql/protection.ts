@@ -127,7 +127,11 @@ type ProtectionOptions = Pick<
  * batching, CSRF prevention, masked errors; in production also no
  * introspection and no "did you mean" suggestions.
  */
-export function graphqlProtection(limits: GraphQLLimits, production: boolean): ProtectionOptions {
+export function graphqlProtection(
+  limits: GraphQLLimits,
+  production: boolean,
+  { armor: withArmor = true }: { armor?: boolean } = {},
+): ProtectionOptions {
   const armor = new ApolloArmor({
     maxDepth: { n: limits.maxDepth },
     maxAliases: { n: limits.maxAliases },
@@ -140,8 +144,11 @@ export function graphqlProtection(limits: GraphQLLimits, production: boolean): P
     blockFieldSuggestion: { enabled: false },
   }).protect();
   return {
-    plugins: [...(armor.plugins as ApolloServerPlugin<GraphQLContext>[]), entitiesCap(limits.maxEntities)],
-    validationRules: armor.validationRules,
+    plugins: [
+      ...(withArmor ? (armor.plugins as ApolloServerPlugin<GraphQLContext>[]) : []),
+      entitiesCap(limits.maxEntities),
+    ],
+    validationRules: withArmor ? armor.validationRules : [],
     introspection: !production,
     hideSchemaDetailsFromClientErrors: production,
     allowBatchedHttpRequests: false,

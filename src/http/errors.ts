@@ -1,3 +1,4 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ErrorRequestHandler } from 'express';
 
 /** An error a middleware raised because of what the client sent, with the HTTP status to answer. */
@@ -25,25 +26,30 @@ export function asClientError(err: unknown): Error {
   return Object.assign(new Error(httpError.message ?? 'Malformed request'), { status: clientStatus(httpError) ?? 400 });
 }
 
+/** Answers with a JSON body through Node's own API, so handlers inside and outside Express answer alike. */
+export function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.statusCode = status;
+  res.setHeader('Content-Type', 'application/json; charset=utf-8');
+  res.setHeader('Content-Length', Buffer.byteLength(text));
+  res.end(text);
+}
+
 /**
- * The last error handler: a JSON body in the GraphQL error shape instead of
- * Express's HTML page (which shows stack traces outside production). Client
- * errors keep their message; anything else is masked and logged.
+ * Answers a failed HTTP request with a JSON body in the GraphQL error shape.
+ * Client errors keep their message; anything else is masked and logged.
  */
-export const jsonErrorHandler: ErrorRequestHandler = (err: HttpError, req, res, next) => {
-  if (res.headersSent) {
-    next(err);
-    return;
-  }
+export function sendHttpError(err: HttpError, req: IncomingMessage, res: ServerResponse): void {
   const status = clientStatus(err);
   if (status === undefined) {
+    const path = (req.url ?? '').split('?')[0];
     process.stderr.write(
-      `${JSON.stringify({ level: 'error', msg: 'unexpected error in an HTTP request', path: req.path, error: String(err.message) })}\n`,
+      `${JSON.stringify({ level: 'error', msg: 'unexpected error in an HTTP request', path, error: String(err.message) })}\n`,
     );
   }
   // The body may still be arriving; do not wait for it.
   if (!req.complete) res.setHeader('Connection', 'close');
-  res.status(status ?? 500).json({
+  sendJson(res, status ?? 500, {
     errors: [
       {
         message: status !== undefined && err.expose !== false ? err.message : 'Internal server error',
@@ -51,4 +57,13 @@ export const jsonErrorHandler: ErrorRequestHandler = (err: HttpError, req, res, 
       },
     ],
   });
+}
+
+/** The last error handler: {@link sendHttpError} instead of Express's HTML page (which shows stack traces outside production). */
+export const jsonErrorHandler: ErrorRequestHandler = (err: HttpError, req, res, next) => {
+  if (res.headersSent) {
+    next(err);
+    return;
+  }
+  sendHttpError(err, req, res);
 };

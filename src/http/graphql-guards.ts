@@ -1,16 +1,20 @@
 import { timingSafeEqual } from 'node:crypto';
-import type { RequestHandler } from 'express';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { sendJson } from './errors';
+
+/** A middleware in Connect's shape, written against Node's own types so it also runs outside Express. */
+export type NodeMiddleware = (req: IncomingMessage, res: ServerResponse, next: (err?: unknown) => void) => void;
 
 /**
  * Refuses a multipart request that lacks a preflight header before its body is
  * parsed, so no upload is even read: the same rule as Apollo Server's CSRF
  * prevention, applied ahead of graphql-upload.
  */
-export const requirePreflightForMultipart: RequestHandler = (req, res, next) => {
+export const requirePreflightForMultipart: NodeMiddleware = (req, res, next) => {
   const type = (req.headers['content-type'] ?? '').toLowerCase();
   const preflighted = Boolean(req.headers['apollo-require-preflight'] || req.headers['x-apollo-operation-name']);
   if (type.includes('multipart/form-data') && !preflighted) {
-    res.status(400).json({
+    sendJson(res, 400, {
       errors: [
         {
           message:
@@ -29,13 +33,13 @@ export const requirePreflightForMultipart: RequestHandler = (req, res, next) => 
 };
 
 /** With `ROUTER_SECRET` set, only requests with the matching `router-authorization` header reach GraphQL. */
-export function requireRouterSecret(secret: string | undefined): RequestHandler {
+export function requireRouterSecret(secret: string | undefined): NodeMiddleware {
   const expected = secret === undefined ? undefined : Buffer.from(secret);
   return (req, res, next) => {
     if (!expected) return next();
     const given = Buffer.from(String(req.headers['router-authorization'] ?? ''));
     if (given.length === expected.length && timingSafeEqual(given, expected)) return next();
-    res.status(401).json({
+    sendJson(res, 401, {
       errors: [{ message: 'Missing or wrong router-authorization', extensions: { code: 'UNAUTHENTICATED' } }],
     });
   };

@@ -1,3 +1,4 @@
+import type { Statement } from 'better-sqlite3';
 import type { SqliteDatabase } from './database';
 import type { FileRecord, ImageRecord, MediaStatus, ProviderName, StoredVariant } from '../domain/model';
 
@@ -138,8 +139,6 @@ function assignments<P extends object>(patch: P, columns: Record<keyof P, string
   };
 }
 
-const placeholders = (n: number) => Array.from({ length: n }, () => '?').join(', ');
-
 /**
  * The subgraph's own index of the images and files it has written or been told
  * about, for every provider. Batched reads take many keys and run one statement.
@@ -148,44 +147,43 @@ export class MediaIndex {
   /** How many read statements ran, by kind (for batching tests and metrics). */
   readonly reads: Record<ReadKind, number> = { imagesByProduct: 0, imagesById: 0, filesByProduct: 0, filesById: 0 };
 
-  constructor(private readonly db: SqliteDatabase) {}
+  /** The batched reads, prepared once: each takes its keys as one JSON array, so one statement serves any count. */
+  private readonly batchedReads: Record<ReadKind, Statement<[string]>>;
 
-  private read<Row>(kind: ReadKind, sql: string, keys: readonly string[]): Row[] {
+  constructor(private readonly db: SqliteDatabase) {
+    const prepare = (sql: string) => db.prepare<[string]>(sql);
+    const keys = 'SELECT value FROM json_each(?)';
+    this.batchedReads = {
+      imagesByProduct: prepare(`SELECT * FROM images WHERE product_id IN (${keys}) ORDER BY ordering, created_at, id`),
+      imagesById: prepare(`SELECT * FROM images WHERE id IN (${keys})`),
+      filesByProduct: prepare(`SELECT * FROM files WHERE product_id IN (${keys}) ORDER BY created_at, id`),
+      filesById: prepare(`SELECT * FROM files WHERE id IN (${keys})`),
+    };
+  }
+
+  private read<Row>(kind: ReadKind, keys: readonly string[]): Row[] {
     this.reads[kind] += 1;
-    return this.db.prepare(sql).all(...keys) as Row[];
+    return this.batchedReads[kind].all(JSON.stringify(keys)) as Row[];
   }
 
   /** Every image of each product (disabled ones too), by ordering, then creation. */
   imagesByProductIds(productIds: readonly string[]): Map<string, ImageRecord[]> {
-    const rows = this.read<ImageRow>(
-      'imagesByProduct',
-      `SELECT * FROM images WHERE product_id IN (${placeholders(productIds.length)})
-       ORDER BY ordering, created_at, id`,
-      productIds,
-    );
+    const rows = this.read<ImageRow>('imagesByProduct', productIds);
     return groupBy(rows.map(imageFromRow), (image) => image.productId);
   }
 
   imagesByIds(ids: readonly string[]): Map<string, ImageRecord> {
-    const rows = this.read<ImageRow>(
-      'imagesById',
-      `SELECT * FROM images WHERE id IN (${placeholders(ids.length)})`,
-      ids,
-    );
+    const rows = this.read<ImageRow>('imagesById', ids);
     return new Map(rows.map((row) => [row.id, imageFromRow(row)]));
   }
 
   filesByProductIds(productIds: readonly string[]): Map<string, FileRecord[]> {
-    const rows = this.read<FileRow>(
-      'filesByProduct',
-      `SELECT * FROM files WHERE product_id IN (${placeholders(productIds.length)}) ORDER BY created_at, id`,
-      productIds,
-    );
+    const rows = this.read<FileRow>('filesByProduct', productIds);
     return groupBy(rows.map(fileFromRow), (file) => file.productId);
   }
 
   filesByIds(ids: readonly string[]): Map<string, FileRecord> {
-    const rows = this.read<FileRow>('filesById', `SELECT * FROM files WHERE id IN (${placeholders(ids.length)})`, ids);
+    const rows = this.read<FileRow>('filesById', ids);
     return new Map(rows.map((row) => [row.id, fileFromRow(row)]));
   }
 

@@ -1,0 +1,189 @@
+import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type { PipelineTuning } from '../../src/server';
+import type { LoadJob, LoadResult } from '../load-worker';
+import { BENCH_PUBLIC_URL, buildCatalog, entitiesBody, productId, seedIndex } from '../lib/catalog';
+import { startChild, type BenchChild } from '../lib/child';
+import type { BenchContext, Section } from '../lib/context';
+import { SERVER_CORE } from '../lib/machine';
+import { interleave, roundRatios } from '../lib/rounds';
+import { fmt, median, table } from '../lib/stats';
+
+export const ENTITY_COUNTS = [1, 50, 200] as const;
+const CONNECTIONS = 8;
+
+type Variant =
+  | 'product-media'
+  | 'product-media +cache-control'
+  | 'product-media -inline-trace'
+  | 'product-media -armor'
+  | 'bare Apollo'
+  | 'bare Apollo -cache-control'
+  | 'raw http';
+
+const SUBGRAPH_VARIANTS: Partial<Record<Variant, PipelineTuning>> = {
+  'product-media': {},
+  'product-media +cache-control': { cacheControl: true },
+  'product-media -inline-trace': { inlineTrace: false },
+  'product-media -armor': { armor: false },
+};
+
+interface Run extends LoadResult {
+  cpuMicrosPerRequest: number;
+}
+
+/** Starts the real subgraph on a copy of the seeded index, with `tuning`. */
+export async function startSubgraph(
+  workDir: string,
+  name: string,
+  seededDb: string | undefined,
+  tuning: PipelineTuning = {},
+  env: Record<string, string> = {},
+): Promise<BenchChild> {
+  const dataDir = path.join(workDir, name.replace(/[^a-z0-9]+/gi, '-'));
+  mkdirSync(dataDir, { recursive: true });
+  if (seededDb) copyFileSync(seededDb, path.join(dataDir, 'media.db'));
+  return startChild(
+    'servers/product-media.ts',
+    {
+      PORT: '0',
+      HOST: '127.0.0.1',
+      MEDIA_DATA_DIR: dataDir,
+      MEDIA_PUBLIC_URL: BENCH_PUBLIC_URL,
+      MEDIA_SIGNING_SECRET: 'bench-signing-secret-0123456789abcdef',
+      BENCH_TUNING: JSON.stringify(tuning),
+      ...env,
+    },
+    SERVER_CORE,
+  );
+}
+
+/** The answer every variant must give, checked for shape once (then compared byte for byte on every request). */
+function checkEntities(body: string, n: number): void {
+  const parsed = JSON.parse(body) as {
+    errors?: unknown[];
+    data?: { _entities: { images: { variants: unknown[] }[]; thumbnail: { id: string } | null; files: unknown[] }[] };
+  };
+  if (parsed.errors) throw new Error(`_entities answered errors: ${JSON.stringify(parsed.errors).slice(0, 300)}`);
+  const entities = parsed.data?._entities ?? [];
+  if (entities.length !== n) throw new Error(`_entities answered ${entities.length} products, not ${n}`);
+  entities.forEach((e, i) => {
+    if (
+      e.images.length !== 2 ||
+      e.images.some((img) => img.variants.length !== 4) ||
+      !e.thumbnail ||
+      e.files.length !== 1
+    )
+      throw new Error(`product ${productId(i)} came back incomplete: ${JSON.stringify(e).slice(0, 300)}`);
+  });
+}
+
+async function post(url: string, body: string): Promise<string> {
+  const res = await fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+  const text = await res.text();
+  if (res.status !== 200) throw new Error(`${url} answered ${res.status}: ${text.slice(0, 300)}`);
+  return text;
+}
+
+/** Scenario 1: `_entities` throughput against a bare Apollo subgraph and raw http, and what each plugin costs. */
+export async function entityResolution(ctx: BenchContext): Promise<Section> {
+  const catalog = buildCatalog(Math.max(...ENTITY_COUNTS));
+  const seedDir = path.join(ctx.workDir, 'entities-seed');
+  mkdirSync(seedDir, { recursive: true });
+  const seededDb = path.join(seedDir, 'media.db');
+  seedIndex(seededDb, catalog);
+  const catalogFile = path.join(seedDir, 'catalog.json');
+  writeFileSync(catalogFile, JSON.stringify(catalog));
+
+  const servers = new Map<Variant, BenchChild>();
+  try {
+    for (const [variant, tuning] of Object.entries(SUBGRAPH_VARIANTS) as [Variant, PipelineTuning][])
+      servers.set(variant, await startSubgraph(ctx.workDir, `entities ${variant}`, seededDb, tuning));
+    servers.set('bare Apollo', await startChild('servers/bare-apollo.ts', { BENCH_CATALOG: catalogFile }, SERVER_CORE));
+    servers.set(
+      'bare Apollo -cache-control',
+      await startChild(
+        'servers/bare-apollo.ts',
+        { BENCH_CATALOG: catalogFile, BENCH_CACHE_CONTROL: 'off' },
+        SERVER_CORE,
+      ),
+    );
+    servers.set('raw http', await startChild('servers/raw-http.ts', { BENCH_CATALOG: catalogFile }, SERVER_CORE));
+    const variants = [...servers.keys()];
+
+    const rows: (string | number)[][] = [];
+    const targets: Section['targets'] = [];
+    for (const n of ENTITY_COUNTS) {
+      const body = entitiesBody(n);
+      const expected = await post(servers.get('product-media')!.url, body);
+      checkEntities(expected, n);
+      for (const [variant, server] of servers) {
+        const answer = await post(server.url, body);
+        if (answer !== expected) throw new Error(`${variant} answers N=${n} differently from product-media`);
+      }
+      ctx.log(`entities N=${n}: ${variants.length} variants x ${ctx.rounds} rounds`);
+      // Apollo's pipeline needs thousands of requests before V8 has optimised it; measure none of that.
+      for (const server of servers.values())
+        await ctx.load.call<LoadResult>('run', {
+          url: `${server.url}/graphql`,
+          body,
+          connections: CONNECTIONS,
+          seconds: 2,
+          expectBody: expected,
+        });
+      const results = await interleave(variants, ctx.rounds, async (variant) => {
+        const server = servers.get(variant)!;
+        const job: LoadJob = {
+          url: `${server.url}/graphql`,
+          body,
+          connections: CONNECTIONS,
+          seconds: 0.5,
+          expectBody: expected,
+        };
+        await ctx.load.call<LoadResult>('run', job); // warm-up: JIT, caches, keep-alive sockets
+        const before = await server.usage();
+        const result = await ctx.load.call<LoadResult>('run', { ...job, seconds: ctx.seconds });
+        const after = await server.usage();
+        if (result.bad > 0) throw new Error(`${variant} N=${n}: ${result.bad} bad answers`);
+        const run: Run = { ...result, cpuMicrosPerRequest: (after.cpuMicros - before.cpuMicros) / result.requests };
+        return run;
+      });
+      for (const variant of variants) {
+        const runs = results.get(variant)!.map((m) => m.value);
+        const vsBare = median(roundRatios(results, variant, 'bare Apollo', (m) => m.rps));
+        const vsRaw = median(roundRatios(results, variant, 'raw http', (m) => m.rps));
+        const retries = results.get(variant)!.reduce((a, m) => a + m.retries, 0);
+        rows.push([
+          n,
+          variant,
+          fmt.num(median(runs.map((r) => r.rps))),
+          fmt.ratio(vsBare),
+          fmt.ratio(vsRaw),
+          fmt.num(median(runs.map((r) => r.cpuMicrosPerRequest))),
+          fmt.num(median(runs.map((r) => r.p99Ms)), 1),
+          retries,
+        ]);
+        if (variant === 'product-media')
+          targets.push({
+            name: `_entities N=${n}: product-media >= 1.0x bare Apollo`,
+            met: vsBare >= 1.0,
+            detail: `${fmt.ratio(vsBare)} (raw http ceiling: ${fmt.ratio(vsRaw)})`,
+          });
+      }
+    }
+    return {
+      title: '1. Entity resolution (`_entities`)',
+      body: [
+        `Each product: two images (LOCAL and SALLA) with four renditions each, one file. ${CONNECTIONS} keep-alive connections, closed loop, ${ctx.seconds} s per measurement after a 0.5 s warm-up; every answer compared byte for byte with the expected body (all variants must give the same bytes). Ratios are medians of per-round ratios; CPU is the server's user+system time per request.`,
+        '',
+        table(
+          ['N', 'variant', 'req/s', 'vs bare Apollo', 'vs raw http', 'server CPU µs/req', 'p99 ms', 'steal retries'],
+          rows,
+        ),
+      ].join('\n'),
+      targets,
+    };
+  } finally {
+    await Promise.all([...servers.values()].map((s) => s.stop()));
+  }
+}

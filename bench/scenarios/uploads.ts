@@ -1,0 +1,342 @@
+import { randomBytes } from 'node:crypto';
+import { rmSync } from 'node:fs';
+import path from 'node:path';
+import sharp from 'sharp';
+import type { UploadJob, UploadResult } from '../load-worker';
+import { startChild, type BenchChild } from '../lib/child';
+import type { BenchContext, Section } from '../lib/context';
+import { SERVER_CORE } from '../lib/machine';
+import { interleave, roundRatios } from '../lib/rounds';
+import { fmt, median, MiB, table } from '../lib/stats';
+import { startSubgraph } from './entities';
+
+const FILE_SIZES = [200 * MiB, 1024 * MiB];
+const CONCURRENCY = [1, 4];
+/** Memory a streaming upload may use beyond the raw pipe's. */
+const MEMORY_ALLOWANCE = 64 * MiB;
+/** "Flat": the larger upload may peak this much higher than the smaller one at most. */
+const FLATNESS = 16 * MiB;
+
+type Variant = 'product-media' | 'raw pipe' | 'raw pipe + sha256';
+
+interface UploadRun {
+  mibPerSecond: number;
+  /** Peak resident memory during the uploads, above the resident memory just before. */
+  peakAboveIdle: number;
+  peak: number;
+}
+
+/** Measures one batch of uploads against `server`: throughput over the whole batch and the server's peak memory. */
+async function measure(
+  ctx: BenchContext,
+  server: BenchChild,
+  job: UploadJob,
+  totalBytes: number,
+  check: (answer: { status: number; body: string }) => void | Promise<void>,
+): Promise<UploadRun> {
+  await server.resetPeak();
+  const before = await server.usage();
+  const result = await ctx.load.call<UploadResult>('upload', job);
+  const after = await server.usage();
+  await Promise.all(result.answers.map(async (answer) => check(answer)));
+  return {
+    mibPerSecond: totalBytes / MiB / (result.wallMs / 1000),
+    peakAboveIdle: after.peakBytes - before.rssBytes,
+    peak: after.peakBytes,
+  };
+}
+
+async function gql(url: string, query: string, variables: object): Promise<Record<string, unknown>> {
+  const res = await fetch(`${url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ query, variables }),
+  });
+  const body = (await res.json()) as { data?: Record<string, unknown>; errors?: unknown };
+  if (!body.data || body.errors) throw new Error(`GraphQL failed: ${JSON.stringify(body).slice(0, 300)}`);
+  return body.data;
+}
+
+const REQUEST_FILE_UPLOAD = `mutation($input: RequestFileUploadInput!) { requestFileUpload(input: $input) {
+  file { id } upload { url headers { name value } } userErrors { code message } } }`;
+const FILE_SIZE = `query($reps: [_Any!]!) { _entities(representations: $reps) { ... on ProductFile { byteSize } } }`;
+const REQUEST_IMAGE_UPLOAD = `mutation($input: RequestImageUploadInput!) { requestImageUpload(input: $input) {
+  image { id } upload { url headers { name value } } userErrors { code message } } }`;
+const UPDATE_IMAGE = `mutation($input: UpdateImageInput!) { updateImage(input: $input) {
+  image { id status byteSize } userErrors { code message } } }`;
+
+/** An upload target's URL on the address the server really listens on (its public URL may name `localhost`). */
+const onServer = (server: BenchChild, target: string) => {
+  const url = new URL(target);
+  return `${server.url}${url.pathname}${url.search}`;
+};
+
+async function fileUploadJob(server: BenchChild, size: number, count: number): Promise<UploadJob> {
+  const requests: UploadJob['requests'] = [];
+  for (let i = 0; i < count; i++) {
+    const data = await gql(server.url, REQUEST_FILE_UPLOAD, {
+      input: {
+        productId: 'bench-uploads',
+        fileName: `bundle-${i}.bin`,
+        contentType: 'application/octet-stream',
+        byteSize: size,
+      },
+    });
+    const payload = data.requestFileUpload as {
+      upload: { url: string; headers: { name: string; value: string }[] };
+      userErrors: unknown[];
+    };
+    if (payload.userErrors.length) throw new Error(`requestFileUpload: ${JSON.stringify(payload.userErrors)}`);
+    requests.push({
+      url: onServer(server, payload.upload.url),
+      method: 'PUT',
+      headers: Object.fromEntries(payload.upload.headers.map((h) => [h.name, h.value])),
+    });
+  }
+  return { requests, bytes: size };
+}
+
+/** The parts of a GraphQL multipart request around the file's bytes (the spec graphql-upload-minimal implements). */
+function multipartAround(imageId: string) {
+  const boundary = `bench-${randomBytes(8).toString('hex')}`;
+  const part = (name: string, value: string) =>
+    `--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`;
+  const operations = JSON.stringify({ query: UPDATE_IMAGE, variables: { input: { id: imageId, file: null } } });
+  return {
+    headers: { 'content-type': `multipart/form-data; boundary=${boundary}`, 'apollo-require-preflight': 'true' },
+    prefix:
+      part('operations', operations) +
+      part('map', JSON.stringify({ 0: ['variables.input.file'] })) +
+      `--${boundary}\r\nContent-Disposition: form-data; name="0"; filename="photo.png"\r\nContent-Type: image/png\r\n\r\n`,
+    suffix: `\r\n--${boundary}--\r\n`,
+  };
+}
+
+/** A PNG of noise just under 20 MiB (stored, not compressed), which every upload path must move whole. */
+async function makeLargePng(file: string): Promise<number> {
+  const width = 2560;
+  const height = 2700;
+  const info = await sharp(randomBytes(width * height * 3), { raw: { width, height, channels: 3 } })
+    .png({ compressionLevel: 0 })
+    .toFile(file);
+  return info.size;
+}
+
+/** Scenario 3: streaming uploads against a raw request-to-file pipe, with a buffering server as the detector. */
+export async function streamingUploads(ctx: BenchContext): Promise<Section> {
+  const dataDir = path.join(ctx.workDir, 'uploads-subgraph');
+  const rawDir = path.join(ctx.workDir, 'uploads-raw');
+  rmSync(rawDir, { recursive: true, force: true });
+  await import('node:fs').then((fs) => fs.mkdirSync(rawDir, { recursive: true }));
+  const subgraph = await startSubgraph(
+    ctx.workDir,
+    'uploads-subgraph',
+    undefined,
+    {},
+    {
+      MEDIA_MAX_FILE_BYTES: String(2 * 1024 * MiB),
+      MEDIA_PUBLIC_URL: '',
+    },
+  );
+  const raw = await startChild('servers/raw-upload.ts', { BENCH_UPLOAD_DIR: rawDir }, SERVER_CORE);
+  const hashing = await startChild('servers/raw-upload.ts', { BENCH_UPLOAD_DIR: rawDir, BENCH_HASH: '1' }, SERVER_CORE);
+  const buffered = await startChild(
+    'servers/raw-upload.ts',
+    { BENCH_UPLOAD_DIR: rawDir, BENCH_BUFFERED: '1' },
+    SERVER_CORE,
+  );
+  const freeDisk = () => rmSync(path.join(dataDir, 'blobs', 'files'), { recursive: true, force: true });
+  try {
+    const rows: (string | number)[][] = [];
+    const targets: Section['targets'] = [];
+    const ours = new Map<string, UploadRun>();
+    const rawRuns = new Map<string, UploadRun>();
+
+    for (const size of FILE_SIZES) {
+      for (const count of CONCURRENCY) {
+        ctx.log(`uploads ${fmt.mib(size)} x${count}`);
+        const fileVariants: Variant[] = ['product-media', 'raw pipe', 'raw pipe + sha256'];
+        const results = await interleave<Variant, UploadRun>(fileVariants, ctx.rounds, async (variant) => {
+          if (variant !== 'product-media') {
+            const server = variant === 'raw pipe' ? raw : hashing;
+            const job: UploadJob = {
+              requests: Array.from({ length: count }, () => ({
+                url: `${server.url}/upload`,
+                method: 'PUT' as const,
+                headers: {},
+              })),
+              bytes: size,
+            };
+            return measure(ctx, server, job, size * count, (a) => {
+              if (a.status !== 200 || (JSON.parse(a.body) as { bytes: number }).bytes !== size)
+                throw new Error(`raw pipe answered ${a.status} ${a.body}`);
+            });
+          }
+          const job = await fileUploadJob(subgraph, size, count);
+          try {
+            return await measure(ctx, subgraph, job, size * count, async (a) => {
+              const body = JSON.parse(a.body) as { id?: string; status?: string };
+              if (a.status !== 200 || body.status !== 'READY')
+                throw new Error(`upload URL answered ${a.status} ${a.body.slice(0, 300)}`);
+              const stored = await gql(subgraph.url, FILE_SIZE, { reps: [{ __typename: 'ProductFile', id: body.id }] });
+              const byteSize = (stored._entities as { byteSize: number }[])[0]?.byteSize;
+              if (byteSize !== size) throw new Error(`the stored file has ${byteSize} bytes, not ${size}`);
+            });
+          } finally {
+            freeDisk();
+          }
+        });
+        const key = `${size}x${count}`;
+        const mine = results.get('product-media')!.map((m) => m.value);
+        const base = results.get('raw pipe')!.map((m) => m.value);
+        const ratio = median(roundRatios(results, 'product-media', 'raw pipe', (m) => m.mibPerSecond));
+        const myPeak = median(mine.map((m) => m.peakAboveIdle));
+        const rawPeak = median(base.map((m) => m.peakAboveIdle));
+        ours.set(key, {
+          mibPerSecond: median(mine.map((m) => m.mibPerSecond)),
+          peakAboveIdle: myPeak,
+          peak: median(mine.map((m) => m.peak)),
+        });
+        rawRuns.set(key, {
+          mibPerSecond: median(base.map((m) => m.mibPerSecond)),
+          peakAboveIdle: rawPeak,
+          peak: median(base.map((m) => m.peak)),
+        });
+        for (const variant of fileVariants) {
+          const runs = results.get(variant)!.map((m) => m.value);
+          rows.push([
+            `file ${fmt.mib(size)}`,
+            count,
+            variant,
+            fmt.num(median(runs.map((r) => r.mibPerSecond)), 1),
+            fmt.ratio(median(roundRatios(results, variant, 'raw pipe', (m) => m.mibPerSecond))),
+            fmt.mib(median(runs.map((r) => r.peakAboveIdle))),
+            fmt.mib(median(runs.map((r) => r.peak))),
+          ]);
+        }
+        const hashRatio = median(roundRatios(results, 'product-media', 'raw pipe + sha256', (m) => m.mibPerSecond));
+        targets.push({
+          name: `file ${fmt.mib(size)} x${count}: throughput >= 0.85x raw pipe`,
+          met: ratio >= 0.85,
+          detail: `${fmt.ratio(ratio)} (${fmt.ratio(hashRatio)} of a raw pipe that also hashes)`,
+        });
+        targets.push({
+          name: `file ${fmt.mib(size)} x${count}: peak memory <= raw pipe + 64 MB`,
+          met: myPeak <= rawPeak + MEMORY_ALLOWANCE,
+          detail: `${fmt.mib(myPeak)} above idle vs raw ${fmt.mib(rawPeak)}`,
+        });
+      }
+    }
+    for (const count of CONCURRENCY) {
+      const small = ours.get(`${FILE_SIZES[0]}x${count}`)!.peakAboveIdle;
+      const large = ours.get(`${FILE_SIZES[1]}x${count}`)!.peakAboveIdle;
+      targets.push({
+        name: `file x${count}: peak memory flat from ${fmt.mib(FILE_SIZES[0]!)} to ${fmt.mib(FILE_SIZES[1]!)}`,
+        met: large <= small + FLATNESS,
+        detail: `${fmt.mib(small)} -> ${fmt.mib(large)} above idle`,
+      });
+    }
+
+    // The detector: a server that buffers whole bodies must fail the memory target, or the measurement proves nothing.
+    for (const size of FILE_SIZES) {
+      const job: UploadJob = { requests: [{ url: `${buffered.url}/upload`, method: 'PUT', headers: {} }], bytes: size };
+      const run = await measure(ctx, buffered, job, size, (a) => {
+        if (a.status !== 200) throw new Error(`buffered pipe answered ${a.status}`);
+      });
+      const rawPeak = rawRuns.get(`${size}x1`)!.peakAboveIdle;
+      rows.push([
+        `file ${fmt.mib(size)}`,
+        1,
+        'buffered (detector)',
+        fmt.num(run.mibPerSecond, 1),
+        '',
+        fmt.mib(run.peakAboveIdle),
+        fmt.mib(run.peak),
+      ]);
+      targets.push({
+        name: `detector: a buffering server at ${fmt.mib(size)} fails the memory target`,
+        met: run.peakAboveIdle > rawPeak + MEMORY_ALLOWANCE,
+        detail: `${fmt.mib(run.peakAboveIdle)} above idle`,
+      });
+    }
+
+    // A 20 MiB image through multipart updateImage: received, decoded, three renditions made, committed.
+    const pngFile = path.join(ctx.workDir, 'large.png');
+    const pngBytes = await makeLargePng(pngFile);
+    const seed = await gql(subgraph.url, REQUEST_IMAGE_UPLOAD, { input: { productId: 'bench-uploads' } });
+    const seedUpload = seed.requestImageUpload as {
+      image: { id: string };
+      upload: { url: string; headers: { name: string; value: string }[] };
+    };
+    const seedPut = await ctx.load.call<UploadResult>('upload', {
+      requests: [
+        {
+          url: onServer(subgraph, seedUpload.upload.url),
+          method: 'PUT',
+          headers: Object.fromEntries(seedUpload.upload.headers.map((h) => [h.name, h.value])),
+        },
+      ],
+      bytes: 0,
+      sourceFile: pngFile,
+    } satisfies UploadJob);
+    if (seedPut.answers[0]!.status !== 200) throw new Error(`seed image upload answered ${seedPut.answers[0]!.status}`);
+    const imageId = seedUpload.image.id;
+    for (const count of CONCURRENCY) {
+      ctx.log(`uploads 20 MiB image x${count}`);
+      const results = await interleave<Variant, UploadRun>(
+        ['product-media', 'raw pipe'],
+        ctx.rounds,
+        async (variant) => {
+          const around = multipartAround(imageId);
+          const url = variant === 'raw pipe' ? `${raw.url}/upload` : `${subgraph.url}/graphql`;
+          const job: UploadJob = {
+            requests: Array.from({ length: count }, () => ({ url, method: 'POST' as const, ...around })),
+            bytes: pngBytes,
+            sourceFile: pngFile,
+          };
+          return measure(ctx, variant === 'raw pipe' ? raw : subgraph, job, pngBytes * count, (a) => {
+            if (a.status !== 200) throw new Error(`${variant} answered ${a.status} ${a.body.slice(0, 300)}`);
+            if (variant === 'product-media') {
+              const payload = (
+                JSON.parse(a.body) as {
+                  data: { updateImage: { image: { status: string; byteSize: number }; userErrors: unknown[] } };
+                }
+              ).data.updateImage;
+              if (payload.userErrors.length || payload.image.status !== 'READY' || payload.image.byteSize !== pngBytes)
+                throw new Error(`updateImage answered ${a.body.slice(0, 300)}`);
+            }
+          });
+        },
+      );
+      const ratio = median(roundRatios(results, 'product-media', 'raw pipe', (m) => m.mibPerSecond));
+      for (const variant of ['product-media', 'raw pipe'] as const) {
+        const runs = results.get(variant)!.map((m) => m.value);
+        rows.push([
+          `image ${fmt.mib(pngBytes)} (multipart)`,
+          count,
+          variant,
+          fmt.num(median(runs.map((r) => r.mibPerSecond)), 1),
+          variant === 'raw pipe' ? '1.00x' : fmt.ratio(ratio),
+          fmt.mib(median(runs.map((r) => r.peakAboveIdle))),
+          fmt.mib(median(runs.map((r) => r.peak))),
+        ]);
+      }
+      targets.push({
+        name: `image 20 MiB multipart x${count}: throughput >= 0.85x raw pipe (includes decoding and three renditions)`,
+        met: ratio >= 0.85,
+        detail: fmt.ratio(ratio),
+      });
+    }
+    return {
+      title: '3. Streaming uploads',
+      body: [
+        'Files PUT to upload URLs from `requestFileUpload` (random, incompressible bytes; the answer must say READY with the exact byteSize); the 20 MiB image (a stored PNG of noise) through multipart `updateImage`, which answers once the image is decoded, its three renditions written and the index committed. The baseline streams the same request bodies to a file, fsyncs and renames. Throughput is all bytes of a batch over the time from the first byte sent to the last answer. Peak memory is `VmHWM` (reset before each batch through `/proc/<pid>/clear_refs`), shown above the resident memory just before the batch and as the absolute peak.',
+        '',
+        table(['upload', 'at once', 'server', 'MiB/s', 'vs raw pipe', 'peak above idle', 'peak RSS'], rows),
+      ].join('\n'),
+      targets,
+    };
+  } finally {
+    await Promise.all([subgraph.stop(), raw.stop(), hashing.stop(), buffered.stop()]);
+  }
+}
