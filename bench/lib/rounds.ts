@@ -2,7 +2,7 @@ import { readCpuTimes, stealShare } from './machine';
 
 /** Above this share of stolen CPU time a measurement is taken again. */
 export const MAX_STEAL = 0.05;
-const MAX_TRIES = 4;
+const MAX_TRIES = 2;
 
 export interface Measured<M> {
   value: M;
