@@ -155,7 +155,11 @@ export async function streamingUploads(ctx: BenchContext): Promise<Section> {
     for (const size of FILE_SIZES) {
       for (const count of CONCURRENCY) {
         ctx.log(`uploads ${fmt.mib(size)} x${count}`);
-        const fileVariants: Variant[] = ['product-media', 'raw pipe', 'raw pipe + sha256'];
+        // The hashing pipe explains the gap; once (at the smaller size) is enough, and keeps the run under 10 minutes.
+        const explain = size === FILE_SIZES[0];
+        const fileVariants: Variant[] = explain
+          ? ['product-media', 'raw pipe', 'raw pipe + sha256']
+          : ['product-media', 'raw pipe'];
         const results = await interleave<Variant, UploadRun>(fileVariants, ctx.rounds, async (variant) => {
           if (variant !== 'product-media') {
             const server = variant === 'raw pipe' ? raw : hashing;
@@ -214,11 +218,13 @@ export async function streamingUploads(ctx: BenchContext): Promise<Section> {
             fmt.mib(median(runs.map((r) => r.peak))),
           ]);
         }
-        const hashRatio = median(roundRatios(results, 'product-media', 'raw pipe + sha256', (m) => m.mibPerSecond));
+        const hashRatio = explain
+          ? ` (${fmt.ratio(median(roundRatios(results, 'product-media', 'raw pipe + sha256', (m) => m.mibPerSecond)))} of a raw pipe that also hashes)`
+          : '';
         targets.push({
           name: `file ${fmt.mib(size)} x${count}: throughput >= 0.85x raw pipe`,
           met: ratio >= 0.85,
-          detail: `${fmt.ratio(ratio)} (${fmt.ratio(hashRatio)} of a raw pipe that also hashes)`,
+          detail: `${fmt.ratio(ratio)}${hashRatio}`,
         });
         targets.push({
           name: `file ${fmt.mib(size)} x${count}: peak memory <= raw pipe + 64 MB`,
