@@ -11,6 +11,8 @@ export default tseslint.config(
       'data/',
       'coverage/',
       'src/graphql/generated/',
+      'examples/frontend-client/src/gql/',
+      'test-output/',
       'eslint.config.mjs',
       'jest.config.js',
     ],

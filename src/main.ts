@@ -1,4 +1,5 @@
 import { ConfigError, loadConfig } from './config/config';
+import { createLogger, useProcessLogger } from './observability/log';
 import { startServer } from './server';
 
 async function main(): Promise<void> {
@@ -12,14 +13,23 @@ async function main(): Promise<void> {
     }
     throw err;
   }
-  const server = await startServer(config);
-  console.log(`product-media subgraph ready at ${server.url}/graphql (public URL ${server.publicUrl})`);
+  const logger = createLogger(config.log);
+  useProcessLogger(logger);
+  const server = await startServer(config, { logger });
+  logger.info(
+    { url: server.url, publicUrl: server.publicUrl },
+    `product-media subgraph ready at ${server.url}/graphql (public URL ${server.publicUrl})`,
+  );
   const shutdown = (signal: string) => {
-    console.log(`${signal} received: finishing in-flight requests`);
+    logger.info(`${signal} received: finishing in-flight requests`);
     server.stop().then(
-      () => process.exit(0),
+      () => {
+        logger.flush();
+        process.exit(0);
+      },
       (err: unknown) => {
-        console.error('Shutdown failed', err);
+        logger.error({ error: err instanceof Error ? err.message : String(err) }, 'shutdown failed');
+        logger.flush();
         process.exit(1);
       },
     );

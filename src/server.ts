@@ -34,6 +34,8 @@ import { loadSigningSecret, Signer } from './security/signing';
 import { BlobStore } from './store/blob-store';
 import { LATEST_SCHEMA_VERSION, openDatabase, schemaVersion, type SqliteDatabase } from './store/database';
 import { MediaIndex } from './store/media-index';
+import { createLogger, currentScope, type Logger } from './observability/log';
+import { operationLoggingPlugin, rescope, withRequestLogging } from './observability/request-logging';
 
 /** Largest JSON body accepted on `/graphql`. */
 const MAX_JSON_BODY = '1mb';
@@ -71,8 +73,17 @@ export interface PipelineTuning {
   batchReads?: boolean;
 }
 
+/** What a caller may give {@link startServer} beside the configuration. */
+export interface ServerOptions {
+  tuning?: PipelineTuning;
+  /** Where the subgraph logs; by default a logger built from `config.log` writing to stdout. */
+  logger?: Logger;
+}
+
 /** Opens the store, builds every part and listens; resolves once it accepts requests. */
-export async function startServer(config: Config, tuning: PipelineTuning = {}): Promise<RunningServer> {
+export async function startServer(config: Config, options: ServerOptions = {}): Promise<RunningServer> {
+  const tuning = options.tuning ?? {};
+  const logger = options.logger ?? createLogger(config.log);
   const dataDir = path.resolve(config.dataDir);
   await fs.mkdir(dataDir, { recursive: true });
   const db: SqliteDatabase = openDatabase(path.join(dataDir, 'media.db'));
@@ -126,6 +137,7 @@ export async function startServer(config: Config, tuning: PipelineTuning = {}): 
   const protection = graphqlProtection(config.graphqlLimits, config.production, { armor: tuning.armor ?? true });
   const apollo = new ApolloServer<GraphQLContext>({
     schema: buildSchema(),
+    logger,
     ...protection,
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
@@ -133,6 +145,7 @@ export async function startServer(config: Config, tuning: PipelineTuning = {}): 
       ...(tuning.cacheControl ? [] : [ApolloServerPluginCacheControlDisabled()]),
       ...((tuning.inlineTrace ?? true) ? [] : [ApolloServerPluginInlineTraceDisabled()]),
       ...protection.plugins!,
+      operationLoggingPlugin(currentScope),
     ],
   });
   const batchReads = tuning.batchReads ?? true;
@@ -145,9 +158,12 @@ export async function startServer(config: Config, tuning: PipelineTuning = {}): 
     maxJsonBody: MAX_JSON_BODY,
     context,
   });
-  httpServer.on('request', (req, res) => {
-    if (!graphqlJson(req, res)) app(req, res);
-  });
+  httpServer.on(
+    'request',
+    withRequestLogging(logger, (req, res) => {
+      if (!graphqlJson(req, res)) app(req, res);
+    }),
+  );
 
   app.use(healthRouter(() => db.open && schemaVersion(db) === LATEST_SCHEMA_VERSION));
   app.use('/uploads', openCors('PUT, OPTIONS'));
@@ -161,6 +177,7 @@ export async function startServer(config: Config, tuning: PipelineTuning = {}): 
     requirePreflightForMultipart,
     express.json({ limit: MAX_JSON_BODY }),
     multipartGraphQL({ maxFileSize: config.maxImageBytes, maxFiles: 1, maxFieldSize: MAX_MULTIPART_FIELD_BYTES }),
+    rescope,
     expressMiddleware(apollo, { context }),
   );
 

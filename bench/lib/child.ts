@@ -30,7 +30,7 @@ export async function startChild(script: string, env: Record<string, string>, co
   const child: ChildProcess = spawn(command!, args, {
     cwd: ROOT,
     env: { ...process.env, ...env },
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
   });
   let nextId = 1;
   const pending = new Map<number, (result: unknown) => void>();

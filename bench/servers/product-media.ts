@@ -6,7 +6,7 @@ import { serveControl } from '../lib/control';
 
 async function main() {
   const tuning = JSON.parse(process.env.BENCH_TUNING ?? '{}') as PipelineTuning;
-  const server = await startServer(loadConfig(process.env), tuning);
+  const server = await startServer(loadConfig(process.env), { tuning });
   // The store's statement counters, for the batching scenario.
   serveControl(server.url, { reads: () => Promise.resolve({ ...server.index.reads }) });
 }

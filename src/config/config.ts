@@ -5,6 +5,7 @@ import { dodoPaymentsEnv, dodoPaymentsSettings, type DodoPaymentsSettings } from
 import { kelviqEnv, kelviqSettings, type KelviqSettings } from '../providers/kelviq/settings';
 import { sallaEnv, sallaSettings, type SallaSettings } from '../providers/salla/settings';
 import { superOfficeEnv, superOfficeSettings, type SuperOfficeSettings } from '../providers/superoffice/settings';
+import type { LogSettings } from '../observability/log';
 import { bool, emptyAsUndefined, EnvProblem, int, optionalText, optionalUrl, stripSlash } from './env';
 
 /**
@@ -45,6 +46,8 @@ export interface Config {
   /** Longest a client may take to send a whole request, body included. */
   requestTimeoutMs: number;
   providers: RemoteProviderSettings;
+  /** `LOG_LEVEL` and `LOG_FORMAT`. */
+  log: LogSettings;
 }
 
 /** Credentials and base URLs of the remote providers; each provider's folder reads its own variables. */
@@ -104,6 +107,11 @@ const envSchema = z.object({
   MEDIA_HTTP_REQUEST_TIMEOUT_MS: int(100, 24 * 3600_000, 15 * 60_000),
   NODE_ENV: optionalText,
   ROUTER_SECRET: optionalText,
+  LOG_LEVEL: z.preprocess(
+    emptyAsUndefined,
+    z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  ),
+  LOG_FORMAT: z.preprocess(emptyAsUndefined, z.enum(['json', 'pretty']).default('json')),
   ...dodoPaymentsEnv.shape,
   ...sallaEnv.shape,
   ...superOfficeEnv.shape,
@@ -150,6 +158,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     production: e.NODE_ENV === 'production',
     headersTimeoutMs: e.MEDIA_HTTP_HEADERS_TIMEOUT_MS,
     requestTimeoutMs: e.MEDIA_HTTP_REQUEST_TIMEOUT_MS,
+    log: { level: e.LOG_LEVEL, format: e.LOG_FORMAT },
     providers: {
       dodoPayments: dodoPaymentsSettings(e),
       salla: sallaSettings(e),

@@ -2,6 +2,7 @@ import type { ApolloServerOptionsWithSchema, ApolloServerPlugin } from '@apollo/
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import { GraphQLError, Kind, type GraphQLFormattedError, type OperationDefinitionNode } from 'graphql';
 import type { GraphQLContext } from './context';
+import { currentLog } from '../observability/log';
 
 /** Shape limits applied to every operation before it runs; each has an environment variable (see SECURITY.md). */
 export interface GraphQLLimits {
@@ -79,11 +80,7 @@ export const MASKED_MESSAGE = 'Internal server error';
  * documented extensions) and replaces the rest with a generic message; the
  * original goes to the log, which the operator can read and the client cannot.
  */
-export function maskError(
-  formatted: GraphQLFormattedError,
-  original: unknown,
-  log: (line: string) => void = (line) => process.stderr.write(`${line}\n`),
-): GraphQLFormattedError {
+export function maskError(formatted: GraphQLFormattedError, original: unknown): GraphQLFormattedError {
   const code = typeof formatted.extensions?.code === 'string' ? formatted.extensions.code : undefined;
   if (code && CLIENT_FACING_CODES.has(code)) {
     const extensions = { ...formatted.extensions };
@@ -92,13 +89,9 @@ export function maskError(
     return { ...formatted, extensions };
   }
   const cause = original instanceof GraphQLError && original.originalError ? original.originalError : original;
-  log(
-    JSON.stringify({
-      level: 'error',
-      msg: 'unexpected error in a GraphQL request',
-      path: formatted.path,
-      error: cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause),
-    }),
+  currentLog().error(
+    { path: formatted.path, error: cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause) },
+    'unexpected error in a GraphQL request',
   );
   return {
     message: MASKED_MESSAGE,

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ErrorRequestHandler } from 'express';
+import { currentLog, loggedPath } from '../observability/log';
 
 /** An error a middleware raised because of what the client sent, with the HTTP status to answer. */
 interface HttpError {
@@ -42,9 +43,9 @@ export function sendJson(res: ServerResponse, status: number, body: unknown): vo
 export function sendHttpError(err: HttpError, req: IncomingMessage, res: ServerResponse): void {
   const status = clientStatus(err);
   if (status === undefined) {
-    const path = (req.url ?? '').split('?')[0];
-    process.stderr.write(
-      `${JSON.stringify({ level: 'error', msg: 'unexpected error in an HTTP request', path, error: String(err.message) })}\n`,
+    currentLog().error(
+      { path: loggedPath(req.url), error: String(err.message) },
+      'unexpected error in an HTTP request',
     );
   }
   // The body may still be arriving; do not wait for it.

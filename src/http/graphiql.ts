@@ -36,7 +36,7 @@ query ProductMedia {
 }
 `;
 
-function page(endpoint: string): string {
+function page(endpoint: string, defaultQuery: string): string {
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -54,7 +54,7 @@ function page(endpoint: string): string {
   <script>
     const fetcher = GraphiQL.createFetcher({ url: ${JSON.stringify(endpoint)} });
     ReactDOM.createRoot(document.getElementById('graphiql')).render(
-      React.createElement(GraphiQL, { fetcher, defaultQuery: ${JSON.stringify(DEFAULT_QUERY)}, defaultEditorToolsVisibility: true }),
+      React.createElement(GraphiQL, { fetcher, defaultQuery: ${JSON.stringify(defaultQuery)}, defaultEditorToolsVisibility: true }),
     );
   </script>
 </body>
@@ -66,7 +66,7 @@ function page(endpoint: string): string {
  * access (Apollo's default landing page loads from a CDN). Other GETs of
  * `/graphql`, such as GraphQL-over-GET queries, go on to Apollo Server.
  */
-export function graphiqlRouter(endpoint = '/graphql'): Router {
+export function graphiqlRouter(endpoint = '/graphql', defaultQuery = DEFAULT_QUERY): Router {
   const router = Router();
   router.get(endpoint, (req, res, next) => {
     if (req.query.query !== undefined || req.accepts(['application/json', 'text/html']) !== 'text/html') {
@@ -75,7 +75,7 @@ export function graphiqlRouter(endpoint = '/graphql'): Router {
     }
     res.setHeader('Content-Type', 'text/html; charset=utf-8');
     res.setHeader('Cache-Control', 'no-cache');
-    res.send(page(endpoint));
+    res.send(page(endpoint, defaultQuery));
   });
   for (const [name, file] of Object.entries(ASSETS)) {
     router.get(`${ASSET_PATH}/${name}`, (_req, res) => {

@@ -3,6 +3,7 @@ import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
 import express from 'express';
 import { sendHttpError } from './errors';
 import { requireRouterSecret, type NodeMiddleware } from './graphql-guards';
+import { rescope } from '../observability/request-logging';
 
 export interface GraphQLEndpointOptions<TContext extends BaseContext> {
   /** `ROUTER_SECRET`: when set, requests without the matching `router-authorization` header get 401. */
@@ -62,7 +63,7 @@ export function graphqlJsonEndpoint<TContext extends BaseContext>(
       if (secretError) return fail(secretError);
       parseJson(req, res, (parseError) => {
         if (parseError) return fail(parseError);
-        answer(req, res).catch(fail);
+        rescope(req, res, () => void answer(req, res).catch(fail));
       });
     });
     return true;

@@ -1,3 +1,4 @@
+import { currentLog } from '../observability/log';
 import { randomUUID } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import type { Readable } from 'node:stream';
@@ -620,11 +621,22 @@ export class MediaService {
     origin: IncomingOrigin,
     field?: string[],
   ): Promise<SpooledFile> {
+    const started = performance.now();
     try {
-      return await spoolToFile(source, spoolPath, maxBytes);
+      const spooled = await spoolToFile(source, spoolPath, maxBytes);
+      currentLog().info(
+        { via: origin, bytes: spooled.byteSize, durationMs: Math.round(performance.now() - started) },
+        'upload received',
+      );
+      return spooled;
     } catch (err) {
       if (err instanceof MediaFailure) err.error.field ??= field;
-      throw err instanceof SourceStreamError ? incomingFailure(err, origin, maxBytes, field) : err;
+      const failure = err instanceof SourceStreamError ? incomingFailure(err, origin, maxBytes, field) : err;
+      currentLog().info(
+        { via: origin, durationMs: Math.round(performance.now() - started), error: String((failure as Error).message) },
+        'upload refused',
+      );
+      throw failure;
     }
   }
 

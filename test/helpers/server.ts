@@ -1,7 +1,9 @@
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { Writable } from 'node:stream';
 import { loadConfig } from '../../src/config/config';
+import { createLogger } from '../../src/observability/log';
 import { startServer, type RunningServer } from '../../src/server';
 
 export interface TestServer {
@@ -15,8 +17,15 @@ export interface TestServer {
     variables?: Record<string, unknown>,
     headers?: Record<string, string>,
   ): Promise<GqlResponse<T>>;
+  /** Every line the server logged so far, parsed. */
+  logs(): LogLine[];
+  /** The same lines as they were written. */
+  rawLogs(): string;
   stop(): Promise<void>;
 }
+
+/** One line of the subgraph's JSON log. */
+export type LogLine = Record<string, any> & { level: string; msg: string };
 
 export interface GqlResponse<T> {
   status: number;
@@ -30,9 +39,23 @@ export function tempDataDir(): string {
 /** Starts the real subgraph on 127.0.0.1:0 with a fresh (or the given) data folder. */
 export async function startTestServer(env: Record<string, string> = {}, dataDir = tempDataDir()): Promise<TestServer> {
   const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', MEDIA_DATA_DIR: dataDir, ...env });
-  const server = await startServer(config);
+  // The server logs into memory, where tests can read it (and jest's output stays clean).
+  let raw = '';
+  const sink = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      raw += chunk.toString();
+      done();
+    },
+  });
+  const logger = createLogger({ level: env.LOG_LEVEL ?? 'info', format: 'json' }, sink);
+  const server = await startServer(config, { logger });
   const gql = graphqlClient(server.url);
-  return { server, url: server.url, dataDir, gql, stop: () => server.stop() };
+  const logs = () =>
+    raw
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => JSON.parse(line) as LogLine);
+  return { server, url: server.url, dataDir, gql, logs, rawLogs: () => raw, stop: () => server.stop() };
 }
 
 /** A JSON GraphQL client for the subgraph at `url`. */

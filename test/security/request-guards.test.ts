@@ -62,20 +62,58 @@ describe('CSRF: simple requests never reach a resolver', () => {
 
 describe('malformed JSON bodies', () => {
   it.each([
-    ['broken JSON', '{"query": '],
-    ['a body over 1 MiB', JSON.stringify({ query: '{ mediaProviders { provider } }', pad: 'x'.repeat(1_100_000) })],
-  ])('answers %s with a JSON 4xx, not an HTML page or a stack trace', async (_, body) => {
+    { name: 'broken JSON', body: '{"query": ', status: 400, code: 'BAD_REQUEST' },
+    {
+      name: 'a body over 1 MiB',
+      body: JSON.stringify({ query: '{ mediaProviders { provider } }', pad: 'x'.repeat(1_100_000) }),
+      status: 413,
+      code: 'PAYLOAD_TOO_LARGE',
+    },
+  ])('answers $name with $status in the GraphQL error shape, not an HTML page or a stack trace', async (row) => {
     const t = await startTestServer();
     try {
-      const res = await rawRequest(t.url, postHead('/graphql', { 'Content-Type': 'application/json' }, body), body);
-      expect([400, 413]).toContain(res.status);
+      const res = await rawRequest(
+        t.url,
+        postHead('/graphql', { 'Content-Type': 'application/json' }, row.body),
+        row.body,
+      );
+      expect(res.status).toBe(row.status);
       expect(JSON.parse(res.body)).toEqual({
-        errors: [{ message: expect.any(String), extensions: { code: expect.any(String) } }],
+        errors: [{ message: expect.any(String), extensions: { code: row.code } }],
       });
       expect(res.body).not.toMatch(/<html|at .*\.(js|ts):\d+|node_modules/i);
     } finally {
       await t.stop();
     }
+  });
+});
+
+describe('JSON POST /graphql is served without Express', () => {
+  let t: TestServer;
+  beforeAll(async () => {
+    t = await startTestServer();
+  });
+  afterAll(() => t.stop());
+
+  const QUERY = '{ mediaProviders { provider } }';
+
+  it('answers a JSON POST with the same data as the Express path, without the ETag Express computes', async () => {
+    // GET goes through Express (expressMiddleware), whose res.send hashes every answer for an ETag.
+    const viaExpress = await fetch(`${t.url}/graphql?query=${encodeURIComponent(QUERY)}`, {
+      headers: { 'apollo-require-preflight': 'true' },
+    });
+    expect(viaExpress.status).toBe(200);
+    expect(viaExpress.headers.get('etag')).toMatch(/^W\//);
+
+    const direct = await fetch(`${t.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json; charset=utf-8' },
+      body: JSON.stringify({ query: QUERY }),
+    });
+    expect(direct.status).toBe(200);
+    expect(direct.headers.get('etag')).toBeNull();
+    expect(direct.headers.get('content-type')).toMatch(/^application\/(graphql-response\+)?json/);
+    expect(await direct.json()).toEqual(await viaExpress.json());
   });
 });
 

@@ -43,7 +43,7 @@ export class ProviderHttpClient {
 
   send<T>(call: HttpCall<T>): Promise<Result<T>> {
     const label = { provider: this.provider, operation: call.operation, secrets: this.secrets };
-    return callProvider(label, this.policy, async (signal) => {
+    return callProvider(label, this.policy, async (signal, note) => {
       // Built outside the try: a local failure (the spooled file gone) is a bug, not a network error to retry.
       const body = call.body ? await call.body() : undefined;
       let response: Response;
@@ -59,6 +59,7 @@ export class ProviderHttpClient {
       } catch (err) {
         throw new AttemptError(classifyFetchError(err));
       }
+      note.status = response.status;
       const text = await readLimited(response);
       if (response.status < 200 || response.status >= 300) {
         throw new AttemptError({

@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fail, ok, type MediaError, type Result } from '../../domain/errors';
+import { currentLog } from '../../observability/log';
 import type { ProviderName } from '../../domain/model';
 
 /** How calls to one provider are timed out and retried (`MEDIA_PROVIDER_*`). */
@@ -38,6 +39,29 @@ export interface CallLabel {
   secrets: readonly string[];
 }
 
+/** What an attempt tells the log about itself beside its result. */
+export interface AttemptNote {
+  /** The provider's HTTP status, where the client sees it. */
+  status?: number;
+}
+
+/**
+ * One line per attempt: provider, operation (the documented path template, so
+ * no ids, tokens or query strings), attempt number, status and duration.
+ */
+function logAttempt(label: CallLabel, attempt: number, started: number, status: number | string): void {
+  currentLog().info(
+    {
+      provider: label.provider,
+      operation: label.operation,
+      attempt,
+      status,
+      durationMs: Math.round((performance.now() - started) * 10) / 10,
+    },
+    'provider call',
+  );
+}
+
 const isRetryable = (failure: AttemptFailure) =>
   failure.kind === 'timeout' ||
   failure.kind === 'network' ||
@@ -53,7 +77,7 @@ const isRetryable = (failure: AttemptFailure) =>
 export async function callProvider<T>(
   label: CallLabel,
   policy: CallPolicy,
-  attempt: (signal: AbortSignal) => Promise<T>,
+  attempt: (signal: AbortSignal, note: AttemptNote) => Promise<T>,
 ): Promise<Result<T>> {
   let last: AttemptFailure | undefined;
   for (let n = 0; n <= policy.retries; n += 1) {
@@ -62,11 +86,16 @@ export async function callProvider<T>(
       if (wait === undefined) break;
       await sleep(wait);
     }
+    const note: AttemptNote = {};
+    const started = performance.now();
     try {
-      return ok(await attempt(AbortSignal.timeout(policy.timeoutMs)));
+      const value = await attempt(AbortSignal.timeout(policy.timeoutMs), note);
+      logAttempt(label, n + 1, started, note.status ?? 'ok');
+      return ok(value);
     } catch (err) {
       if (!(err instanceof AttemptError)) throw err;
       last = err.failure;
+      logAttempt(label, n + 1, started, last.kind === 'status' ? last.status : last.kind);
       if (!isRetryable(last)) break;
     }
   }

@@ -1,0 +1,44 @@
+// `npm run supergraph`: product-media (LOCAL store), the sample products subgraph
+// and a gateway composing them, on one machine with no internet access.
+//   product-media  http://localhost:4001/graphql   (PORT)
+//   products       http://localhost:4002/graphql   (PRODUCTS_PORT)
+//   gateway        http://localhost:4000/graphql   (GATEWAY_PORT), GraphiQL in a browser
+import { loadConfig } from '../../src/config/config';
+import { createLogger, useProcessLogger } from '../../src/observability/log';
+import { startServer } from '../../src/server';
+import { startProductsSubgraph } from '../products-subgraph/server';
+import { startGateway } from './gateway';
+
+const port = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
+
+async function main() {
+  const config = loadConfig(process.env);
+  const logger = createLogger(config.log);
+  useProcessLogger(logger);
+  const media = await startServer(config, { logger });
+  const products = await startProductsSubgraph(port('PRODUCTS_PORT', 4002), config.host);
+  const gateway = await startGateway({
+    port: port('GATEWAY_PORT', 4000),
+    host: config.host,
+    routingUrls: { 'product-media': `${media.url}/graphql`, products: `${products.url}/graphql` },
+  });
+  // Plain lines on stdout, for the person who ran the command (and the test that waits for them).
+  process.stdout.write(
+    [
+      `product-media ready at ${media.url}/graphql`,
+      `products ready at ${products.url}/graphql`,
+      `gateway ready at ${gateway.url}/graphql (open it in a browser for GraphiQL)`,
+      '',
+    ].join('\n'),
+  );
+  const stop = () => {
+    void Promise.allSettled([gateway.stop(), products.stop(), media.stop()]).then(() => process.exit(0));
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`The local supergraph failed to start: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,93 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import pino, { type DestinationStream, type Logger } from 'pino';
+
+export type { Logger };
+
+/** How the process logs: `LOG_LEVEL` and `LOG_FORMAT`. */
+export interface LogSettings {
+  level: string;
+  /** `json` (one object per line, for machines) or `pretty` (for a person at a terminal; `npm run dev`). */
+  format: 'json' | 'pretty';
+}
+
+/** What is known about the request being served; every line logged while serving it carries its id. */
+export interface RequestScope {
+  requestId: string;
+  log: Logger;
+  /** Set by the GraphQL layer once the operation is resolved. */
+  operationName?: string;
+  /** The error codes of the GraphQL answer, if it had errors. */
+  graphqlErrors?: string[];
+}
+
+const scopes = new AsyncLocalStorage<RequestScope>();
+
+/** Where lines go when no request is being served (start-up, shutdown); replaced by the server's logger. */
+let processLog: Logger = pino({ level: 'info' });
+
+/**
+ * The subgraph's logger. Lines are JSON with an ISO time and a textual level;
+ * nothing here logs headers or bodies, so credentials cannot reach the log by
+ * way of it (URLs are logged by path only, see {@link loggedPath}).
+ */
+export function createLogger(settings: LogSettings, destination?: DestinationStream): Logger {
+  const options: pino.LoggerOptions = {
+    level: settings.level,
+    base: { service: 'product-media' },
+    timestamp: pino.stdTimeFunctions.isoTime,
+    formatters: { level: (label) => ({ level: label }) },
+  };
+  if (destination) return pino(options, destination);
+  if (settings.format === 'pretty') {
+    return pino(
+      options,
+      pino.transport({
+        target: 'pino-pretty',
+        options: { colorize: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname,service' },
+      }),
+    );
+  }
+  return pino(options);
+}
+
+/** Makes `logger` the one used outside requests. */
+export function useProcessLogger(logger: Logger): void {
+  processLog = logger;
+}
+
+/** The logger of the request being served (its lines carry the request id), or the process's. */
+export function currentLog(): Logger {
+  return scopes.getStore()?.log ?? processLog;
+}
+
+/** The scope of the request being served, if any. */
+export function currentScope(): RequestScope | undefined {
+  return scopes.getStore();
+}
+
+/** Runs `fn` inside `scope`, so that everything it starts logs with the request's id. */
+export function runInScope<T>(scope: RequestScope, fn: () => T): T {
+  return scopes.run(scope, fn);
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/**
+ * The request's id: the router's (or a proxy's) `x-request-id` when it looks
+ * like one, so one id follows a request across the supergraph; otherwise a new one.
+ */
+export function requestIdOf(req: IncomingMessage): string {
+  const given = req.headers['x-request-id'];
+  return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+}
+
+/**
+ * A request's path as it may be logged: no query string (download URLs carry
+ * their signature there) and no upload token (the token is the credential).
+ */
+export function loggedPath(url: string | undefined): string {
+  const path = (url ?? '').split('?', 1)[0]!;
+  return path.startsWith('/uploads/') ? '/uploads/:token' : path;
+}

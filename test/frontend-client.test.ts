@@ -1,0 +1,67 @@
+import { ImageUploadError, uploadImage, type UploadProgress } from '../examples/frontend-client/src/upload-image';
+import { makeImage } from './helpers/images';
+import { startTestServer, type TestServer } from './helpers/server';
+
+describe('the example frontend client', () => {
+  let t: TestServer;
+  beforeAll(async () => {
+    t = await startTestServer();
+  });
+  afterAll(() => t.stop());
+
+  it('requests an upload URL, PUTs the bytes with progress and returns the image once READY', async () => {
+    const bytes = await makeImage(900, 600, 'jpeg');
+    const progress: UploadProgress[] = [];
+    const image = await uploadImage({
+      endpoint: `${t.url}/graphql`,
+      productId: 'client-product',
+      file: new Blob([bytes], { type: 'image/jpeg' }),
+      fileName: 'desk.jpg',
+      onProgress: (p) => progress.push(p),
+      pollIntervalMs: 50,
+    });
+
+    expect(image).toMatchObject({ status: 'READY', width: 900, height: 600 });
+    expect(image.variants.map((v) => v.kind).sort()).toEqual(['LOW', 'ORIGINAL', 'STANDARD', 'THUMBNAIL']);
+    // Progress rises to the whole file, never past it.
+    expect(progress.length).toBeGreaterThan(0);
+    expect(progress.at(-1)).toEqual({ loaded: bytes.length, total: bytes.length });
+    for (let i = 1; i < progress.length; i++) expect(progress[i]!.loaded).toBeGreaterThan(progress[i - 1]!.loaded);
+    // The subgraph has it: the bytes behind its URL are the ones sent.
+    const original = await fetch(image.url!);
+    expect(Buffer.from(await original.arrayBuffer()).equals(bytes)).toBe(true);
+  });
+
+  it("rejects with the subgraph's code when the bytes are not the declared type, and stores nothing", async () => {
+    const bytes = await makeImage(10, 10, 'png');
+    await expect(
+      uploadImage({
+        endpoint: `${t.url}/graphql`,
+        productId: 'client-refused',
+        // Declared as JPEG, but the bytes are a PNG: the upload URL answers 415.
+        file: new Blob([bytes], { type: 'image/jpeg' }),
+      }),
+    ).rejects.toEqual(expect.objectContaining({ code: 'UNSUPPORTED_MEDIA_TYPE' }));
+    const images = await t.gql(
+      '{ productMedia(productId: "client-refused") { images(includeDisabled: true) { status } } }',
+    );
+    expect(images.body.data.productMedia.images).toEqual([{ status: 'AWAITING_UPLOAD' }]);
+  });
+
+  it('rejects with the userErrors code of requestImageUpload, before any PUT, when the image is over the limit', async () => {
+    let puts = 0;
+    const error = await uploadImage({
+      endpoint: `${t.url}/graphql`,
+      productId: 'client-too-big',
+      file: new Blob([new Uint8Array(20 * 1024 * 1024 + 1)], { type: 'image/png' }),
+      onProgress: () => puts++,
+    }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ImageUploadError);
+    expect((error as ImageUploadError).code).toBe('FILE_TOO_LARGE');
+    expect(puts).toBe(0);
+    const images = await t.gql(
+      '{ productMedia(productId: "client-too-big") { images(includeDisabled: true) { id } } }',
+    );
+    expect(images.body.data.productMedia.images).toEqual([]);
+  });
+});
