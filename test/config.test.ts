@@ -67,6 +67,13 @@ describe('configuration', () => {
     expect(() => loadConfig(env)).toThrow(new RegExp(named));
   });
 
+  it('logs JSON at info by default, and refuses a log level or format it does not know', () => {
+    expect(loadConfig({}).log).toEqual({ level: 'info', format: 'json' });
+    expect(loadConfig({ LOG_LEVEL: 'debug', LOG_FORMAT: 'pretty' }).log).toEqual({ level: 'debug', format: 'pretty' });
+    expect(() => loadConfig({ LOG_LEVEL: 'verbose' })).toThrow(/LOG_LEVEL/);
+    expect(() => loadConfig({ LOG_FORMAT: 'xml' })).toThrow(/LOG_FORMAT/);
+  });
+
   it('reads one SuperOffice sign-in scheme and the installation root', () => {
     const config = loadConfig({
       SUPEROFFICE_BASE_URL: 'https://online.superoffice.com/Cust12345/',

@@ -40,7 +40,7 @@ export function createLogger(settings: LogSettings, destination?: DestinationStr
     formatters: { level: (label) => ({ level: label }) },
   };
   if (destination) return pino(options, destination);
-  if (settings.format === 'pretty') {
+  if (settings.format === 'pretty' && prettyAvailable()) {
     return pino(
       options,
       pino.transport({
@@ -50,6 +50,17 @@ export function createLogger(settings: LogSettings, destination?: DestinationStr
     );
   }
   return pino(options);
+}
+
+/** pino-pretty is a dev dependency: after `npm ci --omit=dev`, `LOG_FORMAT=pretty` falls back to JSON rather than fail. */
+function prettyAvailable(): boolean {
+  try {
+    require.resolve('pino-pretty');
+    return true;
+  } catch {
+    process.stderr.write('LOG_FORMAT=pretty needs the dev dependency pino-pretty; logging JSON instead\n');
+    return false;
+  }
 }
 
 /** Makes `logger` the one used outside requests. */
