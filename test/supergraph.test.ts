@@ -73,6 +73,18 @@ describe('supergraph.yaml and router.yaml', () => {
 });
 
 describe('npm run supergraph', () => {
+  it('stops with a message naming the variable when a port is not one', async () => {
+    const failure = await startLocalSupergraph({
+      PORT: '0',
+      PRODUCTS_PORT: 'forty',
+      MEDIA_DATA_DIR: tempDataDir(),
+    }).then(
+      () => 'started',
+      (err: Error) => err.message,
+    );
+    expect(failure).toMatch(/PRODUCTS_PORT must be a port number/);
+  });
+
   let local: LocalSupergraph;
   let viaGateway: TestServer['gql'];
   beforeAll(async () => {

@@ -9,7 +9,14 @@ import { startServer } from '../../src/server';
 import { startProductsSubgraph } from '../products-subgraph/server';
 import { startGateway } from './gateway';
 
-const port = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
+/** A port from the environment; a value that is not one stops the start with the variable's name. */
+function port(name: string, fallback: number): number {
+  const raw = process.env[name];
+  const value = raw === undefined || raw === '' ? fallback : Number(raw);
+  if (!Number.isInteger(value) || value < 0 || value > 65535)
+    throw new Error(`${name} must be a port number, not "${raw}"`);
+  return value;
+}
 
 async function main() {
   const config = loadConfig(process.env);
