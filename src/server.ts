@@ -16,6 +16,7 @@ import type { GraphQLContext } from './graphql/context';
 import { createLoaders } from './graphql/loaders';
 import { graphqlProtection } from './graphql/protection';
 import { buildSchema } from './graphql/schema';
+import { ResponseBudget, responseBudgetPlugin } from './graphql/response-budget';
 import { openCors } from './http/cors';
 import { jsonErrorHandler } from './http/errors';
 import { graphiqlRouter } from './http/graphiql';
@@ -28,6 +29,8 @@ import { uploadRouter } from './http/uploads';
 import { DownloadLinks } from './media/download-links';
 import { MediaService } from './media/media-service';
 import { UploadGrants } from './media/upload-grants';
+import { WorkerPoolImageProcessor } from './media/processing/worker-pool';
+import type { ImageProcessor } from './media/processing/types';
 import { LocalProvider } from './providers/local/local-provider';
 import { remoteProviders } from './providers/registry';
 import { loadSigningSecret, Signer } from './security/signing';
@@ -50,6 +53,8 @@ export interface RunningServer {
   publicUrl: string;
   media: MediaService;
   index: MediaIndex;
+  /** The image workers (decoding happens there, never in this process). */
+  images: ImageProcessor;
   /** Stops accepting, lets in-flight requests finish, then closes the database. */
   stop(): Promise<void>;
 }
@@ -89,6 +94,20 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   const db: SqliteDatabase = openDatabase(path.join(dataDir, 'media.db'));
   const index = new MediaIndex(db);
   index.sweepUploadClaims(Math.floor(Date.now() / 1000));
+  const sweepPlaceholders = () => {
+    const now = Math.floor(Date.now() / 1000);
+    const removed = index.sweepExpiredPlaceholders(now - config.pendingUploadGraceSeconds, now);
+    if (removed.length > 0) logger.info({ removed: removed.length }, 'expired upload placeholders removed');
+  };
+  sweepPlaceholders();
+  const sweepTimer = setInterval(() => {
+    try {
+      sweepPlaceholders();
+    } catch (err) {
+      logger.error({ error: String(err) }, 'placeholder sweep failed');
+    }
+  }, config.sweepIntervalSeconds * 1000);
+  sweepTimer.unref();
   const blobs = new BlobStore(path.join(dataDir, 'blobs'));
   await fs.mkdir(blobs.root, { recursive: true });
   await blobs.sweepTemporaryFiles();
@@ -97,21 +116,33 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
 
   let publicUrl = config.publicUrl ?? '';
   const getPublicUrl = () => publicUrl;
-  const grants = new UploadGrants(signer, config.uploadUrlTtlSeconds, getPublicUrl);
+  const grants = new UploadGrants(signer, config.uploadUrlTtlSeconds, getPublicUrl, (grant) =>
+    index.setCurrentUploadToken(grant.target, grant.jti, grant.exp),
+  );
   const links = new DownloadLinks(signer, config.downloadUrlTtlSeconds, getPublicUrl);
+  const images = new WorkerPoolImageProcessor({
+    concurrency: config.processingConcurrency,
+    queueLimit: config.processingQueueLimit,
+    limits: {
+      maxPixels: config.maxImagePixels,
+      maxPages: config.maxImagePages,
+      timeoutMs: config.processingTimeoutMs,
+    },
+    logger,
+  });
   const local = new LocalProvider({
     blobs,
     grants,
     links,
     maxImageBytes: config.maxImageBytes,
     maxFileBytes: config.maxFileBytes,
-    maxImagePixels: config.maxImagePixels,
+    images,
   });
   const media = new MediaService({
     index,
     blobs,
     grants,
-    providers: [local, ...remoteProviders(config, grants)],
+    providers: [local, ...remoteProviders(config, grants, images)],
     defaultProvider: config.defaultProvider,
     maxImageBytes: config.maxImageBytes,
     maxFileBytes: config.maxFileBytes,
@@ -120,11 +151,18 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
       allowPrivate: config.fetchAllowPrivate,
       maxBytes: config.maxImageBytes,
     },
+    limits: {
+      maxImages: config.maxImagesPerProduct,
+      maxPendingUploads: config.maxPendingUploadsPerProduct,
+    },
     publicUrl: getPublicUrl,
   });
 
   const app = express();
   app.disable('x-powered-by');
+  // Paths are matched exactly, as signed URLs are issued: `/UPLOADS/<token>` is no upload URL.
+  app.set('case sensitive routing', true);
+  app.set('strict routing', true);
   const httpServer = http.createServer({
     // A client that trickles its headers or body cannot hold a connection past these.
     headersTimeout: config.headersTimeoutMs,
@@ -146,11 +184,16 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
       ...((tuning.inlineTrace ?? true) ? [] : [ApolloServerPluginInlineTraceDisabled()]),
       ...protection.plugins!,
       operationLoggingPlugin(currentScope),
+      responseBudgetPlugin<GraphQLContext>(),
     ],
   });
   const batchReads = tuning.batchReads ?? true;
   const context = () =>
-    Promise.resolve<GraphQLContext>({ media, loaders: createLoaders(index, { batch: batchReads }) });
+    Promise.resolve<GraphQLContext>({
+      media,
+      loaders: createLoaders(index, { batch: batchReads }),
+      budget: new ResponseBudget(config.maxResponseBytes),
+    });
   await apollo.start();
   // JSON GraphQL requests skip Express (see graphql-endpoint.ts); Express answers everything else.
   const graphqlJson = graphqlJsonEndpoint(apollo, {
@@ -200,10 +243,13 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     publicUrl,
     media,
     index,
+    images,
     stop: () =>
       (stopping ??= (async () => {
+        clearInterval(sweepTimer);
         await apollo.stop();
         if (httpServer.listening) await new Promise<void>((resolve) => httpServer.close(() => resolve()));
+        await images.close();
         db.close();
       })()),
   };

@@ -22,7 +22,7 @@ describe('entity resolution is batched', () => {
       const before = { ...t.server.index.reads };
       const res = await t.gql(
         `query($representations: [_Any!]!) { _entities(representations: $representations) {
-          ... on Product { id images { id url } thumbnail { id } files { id fileName } } } }`,
+          ... on Product { id images { id url } thumbnail { id } files(includePending: true) { id fileName } } } }`,
         { representations },
       );
       expect(res.body.errors).toBeUndefined();
@@ -70,7 +70,7 @@ describe('a restart keeps everything', () => {
     const second = await startTestServer({}, dataDir);
     try {
       const res = await second.gql(
-        `{ productMedia(productId: "r-1") { images { id status width } files { id status byteSize downloadUrl } } }`,
+        `{ productMedia(productId: "r-1") { images(includePending: true) { id status width } files { id status byteSize downloadUrl } } }`,
       );
       const media = res.body.data.productMedia;
       expect(media.images).toEqual([

@@ -43,7 +43,7 @@ describe('the example frontend client', () => {
       }),
     ).rejects.toEqual(expect.objectContaining({ code: 'UNSUPPORTED_MEDIA_TYPE' }));
     const images = await t.gql(
-      '{ productMedia(productId: "client-refused") { images(includeDisabled: true) { status } } }',
+      '{ productMedia(productId: "client-refused") { images(includeDisabled: true, includePending: true) { status } } }',
     );
     expect(images.body.data.productMedia.images).toEqual([{ status: 'AWAITING_UPLOAD' }]);
   });

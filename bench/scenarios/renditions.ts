@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
-import { RENDITION_BOXES } from '../../src/media/images';
+import { RENDITION_BOXES } from '../../src/media/processing/renderer';
 import type { LoadJob, LoadResult } from '../load-worker';
 import { buildCatalog, entitiesBody, seedIndex } from '../lib/catalog';
 import { startChild } from '../lib/child';

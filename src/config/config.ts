@@ -1,3 +1,4 @@
+import os from 'node:os';
 import { z } from 'zod';
 import type { GraphQLLimits } from '../graphql/protection';
 import { providerFromSlug, type ProviderName } from '../domain/model';
@@ -6,6 +7,7 @@ import { kelviqEnv, kelviqSettings, type KelviqSettings } from '../providers/kel
 import { sallaEnv, sallaSettings, type SallaSettings } from '../providers/salla/settings';
 import { superOfficeEnv, superOfficeSettings, type SuperOfficeSettings } from '../providers/superoffice/settings';
 import type { LogSettings } from '../observability/log';
+import { GRAPHQL_INT_MAX } from '../domain/ordering';
 import { bool, emptyAsUndefined, EnvProblem, int, optionalText, optionalUrl, stripSlash } from './env';
 
 /**
@@ -48,6 +50,28 @@ export interface Config {
   providers: RemoteProviderSettings;
   /** `LOG_LEVEL` and `LOG_FORMAT`. */
   log: LogSettings;
+  /** Images of one product, whatever their status. */
+  maxImagesPerProduct: number;
+  /** Images and files of one product waiting for their bytes. */
+  maxPendingUploadsPerProduct: number;
+  /** How long after its upload URL expired a placeholder is kept before the sweep deletes it. */
+  pendingUploadGraceSeconds: number;
+  /** How often the periodic sweep of expired placeholders runs. */
+  sweepIntervalSeconds: number;
+  /** Largest GraphQL response body, estimated while resolving; a larger one is refused with one error. */
+  maxResponseBytes: number;
+  /** Longest an upload body may pause between two chunks before it is cut off (and its URL released). */
+  uploadIdleTimeoutMs: number;
+  /** Images decoded at once, each in its own worker process. */
+  processingConcurrency: number;
+  /** Longest one image may take to decode and render; past it the worker is killed and the image refused. */
+  processingTimeoutMs: number;
+  /** Uploads waiting for a free worker; past it an upload is refused as busy (retryable). */
+  processingQueueLimit: number;
+  /** Most pages or frames an image may have. */
+  maxImagePages: number;
+  /** Free space under `MEDIA_DATA_DIR` below which `/readyz` answers 503. */
+  minFreeBytes: number;
 }
 
 /** Credentials and base URLs of the remote providers; each provider's folder reads its own variables. */
@@ -82,7 +106,8 @@ const envSchema = z.object({
         message: 'must be one of local, dodo-payments, salla, superoffice, kelviq',
       }),
   ),
-  MEDIA_MAX_IMAGE_BYTES: int(1, 2 * GiB, 20971520),
+  // An image's byteSize is a GraphQL Int: no limit past what it can carry.
+  MEDIA_MAX_IMAGE_BYTES: int(1, GRAPHQL_INT_MAX, 20971520),
   MEDIA_MAX_FILE_BYTES: int(1, 64 * GiB, 536870912),
   MEDIA_MAX_IMAGE_PIXELS: int(1, 1_000_000_000, 40_000_000),
   MEDIA_UPLOAD_URL_TTL_SECONDS: int(1, 7 * 24 * 3600, 60),
@@ -105,6 +130,17 @@ const envSchema = z.object({
   MEDIA_GRAPHQL_MAX_DIRECTIVES: int(0, 1000, 50),
   MEDIA_HTTP_HEADERS_TIMEOUT_MS: int(100, 600_000, 20_000),
   MEDIA_HTTP_REQUEST_TIMEOUT_MS: int(100, 24 * 3600_000, 15 * 60_000),
+  MEDIA_MAX_IMAGES_PER_PRODUCT: int(1, 100_000, 250),
+  MEDIA_MAX_PENDING_UPLOADS_PER_PRODUCT: int(1, 100_000, 20),
+  MEDIA_PENDING_UPLOAD_GRACE_SECONDS: int(0, 30 * 24 * 3600, 3600),
+  MEDIA_SWEEP_INTERVAL_SECONDS: int(1, 24 * 3600, 300),
+  MEDIA_MAX_RESPONSE_BYTES: int(1024, GRAPHQL_INT_MAX, 64 * 1024 * 1024),
+  MEDIA_UPLOAD_IDLE_TIMEOUT_MS: int(100, 3600_000, 30_000),
+  MEDIA_PROCESSING_CONCURRENCY: int(1, 256, os.availableParallelism()),
+  MEDIA_PROCESSING_TIMEOUT_MS: int(100, 3600_000, 20_000),
+  MEDIA_PROCESSING_QUEUE_LIMIT: int(0, 100_000, 100),
+  MEDIA_MAX_IMAGE_PAGES: int(1, 100_000, 1000),
+  MEDIA_MIN_FREE_BYTES: int(0, Number.MAX_SAFE_INTEGER, 268435456),
   NODE_ENV: optionalText,
   ROUTER_SECRET: optionalText,
   LOG_LEVEL: z.preprocess(
@@ -159,6 +195,17 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     headersTimeoutMs: e.MEDIA_HTTP_HEADERS_TIMEOUT_MS,
     requestTimeoutMs: e.MEDIA_HTTP_REQUEST_TIMEOUT_MS,
     log: { level: e.LOG_LEVEL, format: e.LOG_FORMAT },
+    maxImagesPerProduct: e.MEDIA_MAX_IMAGES_PER_PRODUCT,
+    maxPendingUploadsPerProduct: e.MEDIA_MAX_PENDING_UPLOADS_PER_PRODUCT,
+    pendingUploadGraceSeconds: e.MEDIA_PENDING_UPLOAD_GRACE_SECONDS,
+    sweepIntervalSeconds: e.MEDIA_SWEEP_INTERVAL_SECONDS,
+    maxResponseBytes: e.MEDIA_MAX_RESPONSE_BYTES,
+    uploadIdleTimeoutMs: e.MEDIA_UPLOAD_IDLE_TIMEOUT_MS,
+    processingConcurrency: e.MEDIA_PROCESSING_CONCURRENCY,
+    processingTimeoutMs: e.MEDIA_PROCESSING_TIMEOUT_MS,
+    processingQueueLimit: e.MEDIA_PROCESSING_QUEUE_LIMIT,
+    maxImagePages: e.MEDIA_MAX_IMAGE_PAGES,
+    minFreeBytes: e.MEDIA_MIN_FREE_BYTES,
     providers: {
       dodoPayments: dodoPaymentsSettings(e),
       salla: sallaSettings(e),

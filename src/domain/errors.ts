@@ -12,7 +12,8 @@ export type MediaErrorCode =
   | 'UNSUPPORTED_MEDIA_TYPE'
   | 'PROVIDER_REJECTED'
   | 'PROVIDER_UNAVAILABLE'
-  | 'CONFLICT';
+  | 'CONFLICT'
+  | 'LIMIT_EXCEEDED';
 
 /** An expected failure, returned (never thrown) and shown to clients as a `MediaUserError`. */
 export interface MediaError {
@@ -74,4 +75,23 @@ export class MalformedRequestError extends Error {
     super(message);
     this.name = 'MalformedRequestError';
   }
+}
+
+/**
+ * The subgraph's own storage is full (ENOSPC, EDQUOT, or free space under
+ * `MEDIA_MIN_FREE_BYTES`): the server's failure, never the client's. Upload
+ * URLs answer 507; mutations answer PROVIDER_UNAVAILABLE, retryable.
+ */
+export class StorageFullError extends Error {
+  constructor(message = 'The storage of the subgraph is full') {
+    super(message);
+    this.name = 'StorageFullError';
+  }
+}
+
+/** Whether a file-system error means the disk (or the quota) is full. */
+export function isNoSpaceError(err: unknown): boolean {
+  if (err instanceof StorageFullError) return true;
+  const code = (err as NodeJS.ErrnoException | undefined)?.code;
+  return code === 'ENOSPC' || code === 'EDQUOT';
 }

@@ -67,7 +67,7 @@ function page(endpoint: string, defaultQuery: string): string {
  * `/graphql`, such as GraphQL-over-GET queries, go on to Apollo Server.
  */
 export function graphiqlRouter(endpoint = '/graphql', defaultQuery = DEFAULT_QUERY): Router {
-  const router = Router();
+  const router = Router({ caseSensitive: true });
   router.get(endpoint, (req, res, next) => {
     if (req.query.query !== undefined || req.accepts(['application/json', 'text/html']) !== 'text/html') {
       next();

@@ -2,7 +2,7 @@ import { Router } from 'express';
 
 /** `/healthz` (the process answers) and `/readyz` (the store is open and migrated). */
 export function healthRouter(isReady: () => boolean): Router {
-  const router = Router();
+  const router = Router({ caseSensitive: true });
   router.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });

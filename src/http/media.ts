@@ -16,6 +16,12 @@ const TYPE_BY_EXTENSION: Record<string, string> = {
   avif: 'image/avif',
 };
 
+/**
+ * Served bytes never run as a page of the API's origin: an HTML or SVG file
+ * opened directly (despite `attachment`) gets a unique origin and no scripts.
+ */
+const SANDBOX = "sandbox; default-src 'none'";
+
 function notFound(res: Response) {
   res.status(404).json({ error: { code: 'NOT_FOUND', message: 'No such media' } });
 }
@@ -48,7 +54,8 @@ export function attachmentDisposition(fileName: string): string {
  * unexpired signature).
  */
 export function mediaRouter(blobs: BlobStore, index: MediaIndex, links: DownloadLinks): Router {
-  const router = Router();
+  // Paths are matched exactly: `/UPLOADS/<token>` is not an upload URL.
+  const router = Router({ caseSensitive: true, strict: true });
 
   router.get('/media/images/:imageId/:revision/:name', async (req, res) => {
     const { imageId, revision, name } = req.params;
@@ -57,6 +64,7 @@ export function mediaRouter(blobs: BlobStore, index: MediaIndex, links: Download
     const etag = `"${revision}-${match[1]}"`;
     res.setHeader('Content-Type', TYPE_BY_EXTENSION[match[2]!]!);
     res.setHeader('X-Content-Type-Options', 'nosniff');
+    res.setHeader('Content-Security-Policy', SANDBOX);
     res.setHeader('Cache-Control', 'public, max-age=31536000, immutable');
     res.setHeader('ETag', etag);
     if (req.headers['if-none-match'] === etag) {
@@ -87,6 +95,7 @@ export function mediaRouter(blobs: BlobStore, index: MediaIndex, links: Download
     res.setHeader('Content-Type', file.contentType ?? 'application/octet-stream');
     res.setHeader('Content-Disposition', attachmentDisposition(file.fileName));
     res.setHeader('X-Content-Type-Options', 'nosniff');
+    res.setHeader('Content-Security-Policy', SANDBOX);
     res.setHeader('Cache-Control', 'private, no-store');
     await sendBlob(res, blobs.pathOf(blobKey), req.method);
   });

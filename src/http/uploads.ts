@@ -17,7 +17,8 @@ export const UPLOAD_STATUS: Partial<Record<MediaErrorCode | typeof FORBIDDEN_UPL
 
 /** `PUT /uploads/<token>`: the upload URLs handed out for LOCAL (and providers that forward bytes). */
 export function uploadRouter(media: MediaService): Router {
-  const router = Router();
+  // Paths are matched exactly: `/UPLOADS/<token>` is not an upload URL.
+  const router = Router({ caseSensitive: true, strict: true });
   router.put('/uploads/:token', async (req: Request<{ token: string }>, res: Response) => {
     const header = req.headers['content-length'];
     const declared = header === undefined ? undefined : Number(header);

@@ -17,7 +17,7 @@ export class DownloadLinks {
     const expires = Math.floor(this.now() / 1000) + this.ttlSeconds;
     const signature = this.signer.mac(PURPOSE, `${blobKey}\n${expires}`);
     const folder = path.posix.dirname(blobKey);
-    return `${this.publicUrl()}/media/${folder}/${encodeURIComponent(fileName)}?expires=${expires}&signature=${signature}`;
+    return `${this.publicUrl()}/media/${folder}/${servedNameSegment(fileName)}?expires=${expires}&signature=${signature}`;
   }
 
   verify(blobKey: string, expires: string, signature: string): 'ok' | 'expired' | 'invalid' {
@@ -26,4 +26,16 @@ export class DownloadLinks {
     }
     return Number(expires) * 1000 > this.now() ? 'ok' : 'expired';
   }
+}
+
+/**
+ * The file name as the last path segment of a download link, for the browser's
+ * sake only (the route ignores it). A segment that URL parsers treat as a dot
+ * segment (`.`, `..`, also percent-encoded) would be normalised away and the
+ * link would 404, so such names get a neutral segment; `Content-Disposition`
+ * still carries the real name.
+ */
+export function servedNameSegment(fileName: string): string {
+  const encoded = encodeURIComponent(fileName);
+  return /^(\.|%2e){1,2}$/i.test(encoded) ? 'download' : encoded;
 }

@@ -23,7 +23,8 @@ import {
   type ReceivedBytes,
 } from '../providers/provider';
 import type { BlobStore } from '../store/blob-store';
-import type { ImagePatch, MediaIndex } from '../store/media-index';
+import type { ImagePatch, InsertOptions, LimitExceeded, MediaIndex, ProductLimits } from '../store/media-index';
+import { isValidOrdering, MAX_ORDERING } from '../domain/ordering';
 import { checkSourceUrl, openSourceUrl, type SourceFetchOptions } from './source-fetch';
 import { SourceStreamError, spoolToFile, type SpooledFile } from './spool';
 import type { UploadGrants } from './upload-grants';
@@ -75,6 +76,8 @@ export interface MediaServiceOptions {
   maxImageBytes: number;
   maxFileBytes: number;
   sourceFetch: SourceFetchOptions;
+  /** Per-product image and placeholder limits (contract section 6). */
+  limits: ProductLimits;
   /** Base of every URL handed out, without a trailing slash. */
   publicUrl: () => string;
 }
@@ -89,6 +92,25 @@ const INCOMING = 'incoming';
 
 /** Where incoming bytes come from: a PUT to an upload URL, a multipart `updateImage.file`, or `sourceUrl`. */
 type IncomingOrigin = 'put' | 'multipart' | 'sourceUrl';
+
+function forbiddenUpload(message: string): UploadOutcome {
+  return { ok: false, error: { code: FORBIDDEN_UPLOAD, message } };
+}
+
+/** LIMIT_EXCEEDED naming the per-product limit that an addition would pass. */
+function limitFailure<T>(exceeded: LimitExceeded): Result<T> {
+  const what =
+    exceeded.limitExceeded === 'images'
+      ? `images (MEDIA_MAX_IMAGES_PER_PRODUCT)`
+      : `uploads waiting for their bytes (MEDIA_MAX_PENDING_UPLOADS_PER_PRODUCT)`;
+  return fail('LIMIT_EXCEEDED', `The product already has ${exceeded.limit} ${what}`);
+}
+
+/** CONFLICT for an image with no bytes yet (or whose processing failed): it cannot be the thumbnail. */
+function placeholderConflict(image: ImageRecord, field: string[]): Result<void> {
+  if (image.status !== 'AWAITING_UPLOAD' && image.status !== 'FAILED') return ok(undefined);
+  return fail('CONFLICT', `The image is ${image.status}; only an image with bytes can be the thumbnail`, { field });
+}
 
 /** The failure that fits a sender's stream breaking, by where the bytes came from. */
 function incomingFailure(err: SourceStreamError, origin: IncomingOrigin, maxBytes: number, field?: string[]): Error {
@@ -192,11 +214,28 @@ export class MediaService {
    * always the thumbnail; otherwise asking for it, or the provider reporting
    * it, makes this the product's only thumbnail in the same transaction.
    */
-  private recordImage(provider: MediaProviderAdapter, image: ImageRecord, patch: ImagePatch, thumbnailAsked = false) {
+  private recordImage(
+    provider: MediaProviderAdapter,
+    image: ImageRecord,
+    patch: ImagePatch,
+    thumbnailAsked = false,
+    insert: InsertOptions = {},
+  ): Result<{ before: ImageRecord; after: ImageRecord }> {
     const makeThumbnail = provider.singleImage || thumbnailAsked || patch.isThumbnail === true;
     const changes = { ...patch };
     if (makeThumbnail) delete changes.isThumbnail;
-    return this.options.index.upsertImage(image, changes, { makeThumbnail });
+    const saved = this.options.index.upsertImage(image, changes, {
+      makeThumbnail,
+      limits: this.options.limits,
+      ...insert,
+    });
+    return 'limitExceeded' in saved ? limitFailure(saved) : ok(saved);
+  }
+
+  /** LIMIT_EXCEEDED before any provider call, when adding to the product would pass a limit. */
+  private checkProductLimits(productId: string, adding: { newImage: boolean; newPlaceholder: boolean }): Result<void> {
+    const exceeded = this.options.index.limitExceeded(productId, this.options.limits, adding);
+    return exceeded ? limitFailure(exceeded) : ok(undefined);
   }
 
   /** UNSUPPORTED_MEDIA_TYPE when the provider cannot store images of `type`. */
@@ -325,6 +364,8 @@ export class MediaService {
       isNew = existing === undefined;
       image = existing ?? this.draftImage(target, 'AWAITING_UPLOAD');
     }
+    const within = this.checkProductLimits(image.productId, { newImage: isNew, newPlaceholder: isNew });
+    if (!within.ok) return within;
     const issued = await provider.requestImageUpload({
       image,
       isNew,
@@ -336,8 +377,11 @@ export class MediaService {
     const patch = { ...issued.value.patch };
     if (name.value !== undefined) patch.name = name.value;
     if (alt.value !== undefined) patch.alt = alt.value;
-    const saved = this.recordImage(provider, image, patch);
-    return ok({ image: saved.after, upload: issued.value.target });
+    const saved = this.recordImage(provider, image, patch, false, {
+      pendingUntil: Math.floor(issued.value.target.expiresAt.getTime() / 1000),
+    });
+    if (!saved.ok) return saved;
+    return ok({ image: saved.value.after, upload: issued.value.target });
   }
 
   async requestFileUpload(input: RequestFileUploadInput): Promise<Result<{ file: FileRecord; upload: UploadTarget }>> {
@@ -359,6 +403,9 @@ export class MediaService {
         ? undefined
         : declaredByteSize(input.byteSize, this.options.maxFileBytes, ['input', 'byteSize']);
     if (byteSize && !byteSize.ok) return byteSize;
+
+    const within = this.checkProductLimits(input.productId, { newImage: false, newPlaceholder: true });
+    if (!within.ok) return within;
 
     const now = new Date().toISOString();
     const fileId = randomUUID();
@@ -389,7 +436,11 @@ export class MediaService {
       fileId: localId,
       id: formatGlobalId({ kind: 'ProductFile', provider: providerName, productId: input.productId, localId }),
     };
-    this.options.index.insertFile(file);
+    const exceeded = this.options.index.insertFileWithin(file, {
+      limits: this.options.limits,
+      pendingUntil: Math.floor(issued.value.target.expiresAt.getTime() / 1000),
+    });
+    if (exceeded) return limitFailure(exceeded);
     return ok({ file, upload: issued.value.target });
   }
 
@@ -403,7 +454,14 @@ export class MediaService {
     for (const key of ['ordering', 'enabled', 'thumbnail'] as const) {
       if (input[key] === null) return fail('INVALID_INPUT', `${key} cannot be null`, { field: ['input', key] });
     }
-    if (input.ordering != null) changes.ordering = input.ordering;
+    if (input.ordering != null) {
+      if (!isValidOrdering(input.ordering)) {
+        return fail('INVALID_INPUT', `ordering must be a whole number from 0 to ${MAX_ORDERING}`, {
+          field: ['input', 'ordering'],
+        });
+      }
+      changes.ordering = input.ordering;
+    }
     if (input.enabled != null) changes.enabled = input.enabled;
     if (input.thumbnail != null) changes.thumbnail = input.thumbnail;
     if (input.name !== undefined) {
@@ -448,7 +506,16 @@ export class MediaService {
     }
     const found = this.imageFor(parsed.value, ['input', 'id']);
     if (!found.ok) return found;
-    const { image } = found.value;
+    const { image, isNew } = found.value;
+    const bringsBytes = input.file != null || input.sourceUrl != null;
+    if (changes.thumbnail === true && !bringsBytes) {
+      const placeholder = placeholderConflict(image, ['input', 'thumbnail']);
+      if (!placeholder.ok) return placeholder;
+    }
+    if (isNew) {
+      const within = this.checkProductLimits(image.productId, { newImage: true, newPlaceholder: false });
+      if (!within.ok) return within;
+    }
 
     return this.withIncomingFile(async (spoolPath) => {
       let content = passedUrl;
@@ -465,8 +532,9 @@ export class MediaService {
       const patch: ImagePatch = { ...written.value };
       if (changes.thumbnail === false) patch.isThumbnail = false;
       const saved = this.recordImage(provider, image, patch, changes.thumbnail === true);
-      await provider.discardImageRevision?.(saved.before, saved.after);
-      return ok(saved.after);
+      if (!saved.ok) return saved;
+      await provider.discardImageRevision?.(saved.value.before, saved.value.after);
+      return ok(saved.value.after);
     });
   }
 
@@ -479,13 +547,16 @@ export class MediaService {
     const found = this.imageFor(parsed.value, ['input', 'imageId']);
     if (!found.ok) return found;
     const { image } = found.value;
+    const placeholder = placeholderConflict(image, ['input', 'imageId']);
+    if (!placeholder.ok) return placeholder;
     let patch: ImagePatch = {};
     if (!provider.singleImage) {
       const written = await provider.writeImage(image, { thumbnail: true }, undefined);
       if (!written.ok) return written;
       patch = written.value;
     }
-    return ok(this.recordImage(provider, image, patch, true).after);
+    const saved = this.recordImage(provider, image, patch, true);
+    return saved.ok ? ok(saved.value.after) : saved;
   }
 
   /**
@@ -497,31 +568,33 @@ export class MediaService {
   async receiveUpload(token: string, body: Readable, declaredLength: number | undefined): Promise<UploadOutcome> {
     const checked = this.options.grants.check(token);
     if (!checked.ok) {
-      return {
-        ok: false,
-        error: {
-          code: FORBIDDEN_UPLOAD,
-          message: checked.reason === 'expired' ? 'The upload URL has expired' : 'Invalid upload URL',
-        },
-      };
+      return forbiddenUpload(checked.reason === 'expired' ? 'The upload URL has expired' : 'Invalid upload URL');
     }
     const grant = checked.grant;
+    // The token is judged whole (signed, unexpired, newest for its target, unused) before anything about the body.
+    if (!this.options.index.isCurrentUploadToken(grant.target, grant.jti)) {
+      return forbiddenUpload('A newer upload URL was issued for this target; use that one');
+    }
+    if (!this.options.index.claimUploadToken(grant.jti, grant.target, grant.exp)) {
+      return forbiddenUpload('The upload URL has already been used');
+    }
+    const refuse = (outcome: UploadOutcome): UploadOutcome => {
+      this.options.index.releaseUploadToken(grant.jti);
+      return outcome;
+    };
     if (declaredLength !== undefined) {
       if (declaredLength > grant.maxBytes) {
-        return fail('FILE_TOO_LARGE', `The upload is larger than the limit of ${grant.maxBytes} bytes`);
+        return refuse(fail('FILE_TOO_LARGE', `The upload is larger than the limit of ${grant.maxBytes} bytes`));
       }
       if (grant.byteSize !== undefined && declaredLength !== grant.byteSize) {
-        return fail('INVALID_INPUT', `The upload must be exactly ${grant.byteSize} bytes`);
+        return refuse(fail('INVALID_INPUT', `The upload must be exactly ${grant.byteSize} bytes`));
       }
     }
     const record =
       grant.kind === 'image' ? this.options.index.getImage(grant.target) : this.options.index.getFile(grant.target);
-    if (!record) return fail('NOT_FOUND', 'The upload target no longer exists');
+    if (!record) return refuse(fail('NOT_FOUND', 'The upload target no longer exists'));
     const usable = this.usableProvider(record.provider);
-    if (!usable.ok) return usable;
-    if (!this.options.index.claimUploadToken(grant.jti, grant.target, grant.exp)) {
-      return { ok: false, error: { code: FORBIDDEN_UPLOAD, message: 'The upload URL has already been used' } };
-    }
+    if (!usable.ok) return refuse(usable);
     let stored = false;
     try {
       const result = await this.withIncomingFile(async (spoolPath) => {
@@ -543,8 +616,9 @@ export class MediaService {
           const written = await usable.value.writeImage(image, {}, { kind: 'bytes', bytes });
           if (!written.ok) return written;
           const saved = this.recordImage(usable.value, image, written.value);
-          await usable.value.discardImageRevision?.(saved.before, saved.after);
-          return ok({ id: saved.after.id, status: saved.after.status });
+          if (!saved.ok) return saved;
+          await usable.value.discardImageRevision?.(saved.value.before, saved.value.after);
+          return ok({ id: saved.value.after.id, status: saved.value.after.status });
         }
         if (sniffed && grant.contentType && sniffed !== grant.contentType) {
           return fail<{ id: string; status: string }>(

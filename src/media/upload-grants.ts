@@ -28,16 +28,22 @@ export type GrantRefusal = 'invalid' | 'expired';
  * index's upload claims.
  */
 export class UploadGrants {
+  /**
+   * @param onIssued told of every grant issued, so the newest one per target
+   *   can be recorded and older ones refused (issuing a new URL revokes the old).
+   */
   constructor(
     private readonly signer: Signer,
     private readonly ttlSeconds: number,
     private readonly publicUrl: () => string,
+    private readonly onIssued: (grant: UploadGrant) => void = () => undefined,
     private readonly now: () => number = Date.now,
   ) {}
 
   issue(grant: Omit<UploadGrant, 'v' | 'exp' | 'jti'>): { grant: UploadGrant; target: UploadTarget } {
     const exp = Math.floor(this.now() / 1000) + this.ttlSeconds;
     const full: UploadGrant = { v: 1, ...grant, exp, jti: randomUUID() };
+    this.onIssued(full);
     const token = this.signer.seal(PURPOSE, full);
     const headers = [{ name: 'Content-Type', value: grant.contentType ?? 'application/octet-stream' }];
     return {

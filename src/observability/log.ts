@@ -94,11 +94,20 @@ export function requestIdOf(req: IncomingMessage): string {
   return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
 }
 
+/** Path segments longer than this are never logged: no id the subgraph makes comes near it, a token does. */
+const MAX_LOGGED_SEGMENT = 64;
+
 /**
  * A request's path as it may be logged: no query string (download URLs carry
- * their signature there) and no upload token (the token is the credential).
+ * their signature there), no upload token (the token is the credential) in
+ * whatever case the client spelled the path, and no segment long enough to
+ * be a credential on a path that matched no route.
  */
 export function loggedPath(url: string | undefined): string {
   const path = (url ?? '').split('?', 1)[0]!;
-  return path.startsWith('/uploads/') ? '/uploads/:token' : path;
+  if (/^\/uploads\//i.test(path)) return '/uploads/:token';
+  return path
+    .split('/')
+    .map((segment) => (segment.length > MAX_LOGGED_SEGMENT ? ':redacted' : segment))
+    .join('/');
 }

@@ -1,4 +1,5 @@
 import type { Config } from '../config/config';
+import type { ImageProcessor } from '../media/processing/types';
 import type { UploadGrants } from '../media/upload-grants';
 import { DodoPaymentsProvider } from './dodo-payments/dodo-payments-provider';
 import type { CallPolicy } from './http/provider-call';
@@ -12,7 +13,7 @@ import { SuperOfficeProvider } from './superoffice/superoffice-provider';
  * The four remote providers: a working adapter for each one whose credential
  * is set, a not-configured stand-in (listed, refusing every write) for the rest.
  */
-export function remoteProviders(config: Config, grants: UploadGrants): MediaProviderAdapter[] {
+export function remoteProviders(config: Config, grants: UploadGrants, images: ImageProcessor): MediaProviderAdapter[] {
   const policy: CallPolicy = {
     timeoutMs: config.providerTimeoutMs,
     retries: config.providerRetries,
@@ -26,16 +27,16 @@ export function remoteProviders(config: Config, grants: UploadGrants): MediaProv
   const { apiKey: kelviqKey } = kelviq;
   return [
     dodoKey
-      ? new DodoPaymentsProvider({ ...dodoPayments, apiKey: dodoKey }, policy, config.maxImagePixels)
+      ? new DodoPaymentsProvider({ ...dodoPayments, apiKey: dodoKey }, policy, images)
       : unconfiguredProvider('DODO_PAYMENTS'),
     sallaToken
-      ? new SallaProvider({ ...salla, accessToken: sallaToken }, policy, config.maxImagePixels)
+      ? new SallaProvider({ ...salla, accessToken: sallaToken }, policy, images)
       : unconfiguredProvider('SALLA'),
     superOfficeUrl && superOfficeCredentials
       ? new SuperOfficeProvider(
           { ...superOffice, baseUrl: superOfficeUrl, credentials: superOfficeCredentials },
           policy,
-          { grants, maxImageBytes: config.maxImageBytes, maxImagePixels: config.maxImagePixels },
+          { grants, maxImageBytes: config.maxImageBytes, images },
         )
       : unconfiguredProvider('SUPEROFFICE'),
     kelviqKey ? new KelviqProvider({ ...kelviq, apiKey: kelviqKey }, policy) : unconfiguredProvider('KELVIQ'),

@@ -1,11 +1,30 @@
 import type { Statement } from 'better-sqlite3';
 import type { SqliteDatabase } from './database';
 import type { FileRecord, ImageRecord, MediaStatus, ProviderName, StoredVariant } from '../domain/model';
+import { asGraphQLInt, clampOrdering, MAX_ORDERING } from '../domain/ordering';
 
 /** The columns of an image that a write may change. */
 export type ImagePatch = Partial<Omit<ImageRecord, 'id' | 'provider' | 'productId' | 'imageId' | 'createdAt'>>;
 /** The columns of a file that a write may change. */
 export type FilePatch = Partial<Omit<FileRecord, 'id' | 'provider' | 'productId' | 'fileId' | 'createdAt'>>;
+
+/** Per-product limits checked in the transaction that adds a placeholder or an image (contract section 6). */
+export interface ProductLimits {
+  /** Images of one product, whatever their status. */
+  maxImages: number;
+  /** Images and files of one product still waiting for their bytes (`AWAITING_UPLOAD`). */
+  maxPendingUploads: number;
+}
+
+/** How a new row is added: under which limits, and whether it is a placeholder and until when its URL works. */
+export interface InsertOptions {
+  limits?: ProductLimits;
+  /** Unix seconds at which the placeholder's upload URL expires; the sweep removes it a grace period later. */
+  pendingUntil?: number;
+}
+
+/** Which per-product limit an insert would pass. */
+export type LimitExceeded = { limitExceeded: 'images' | 'pendingUploads'; limit: number };
 
 /** The read statements the index runs, by kind; a batched load is one statement. */
 export type ReadKind = 'imagesByProduct' | 'imagesById' | 'filesByProduct' | 'filesById';
@@ -203,10 +222,40 @@ export class MediaIndex {
     return row && fileFromRow(row);
   }
 
-  /** The ordering a new image of the product gets: after every existing one. */
+  /** The ordering a new image of the product gets: after every existing one, never past {@link MAX_ORDERING}. */
   nextOrdering(productId: string): number {
     const max = this.db.prepare('SELECT MAX(ordering) FROM images WHERE product_id = ?').pluck().get(productId);
-    return max === null || max === undefined ? 0 : Number(max) + 1;
+    return max === null || max === undefined ? 0 : Math.min(Number(max) + 1, MAX_ORDERING);
+  }
+
+  /**
+   * Which limit adding a row to the product would pass, if any: `newImage`
+   * counts against the image limit, `newPlaceholder` against the pending one.
+   */
+  limitExceeded(
+    productId: string,
+    limits: ProductLimits,
+    adding: { newImage: boolean; newPlaceholder: boolean },
+  ): LimitExceeded | undefined {
+    if (adding.newImage) {
+      const images = Number(this.db.prepare('SELECT COUNT(*) FROM images WHERE product_id = ?').pluck().get(productId));
+      if (images >= limits.maxImages) return { limitExceeded: 'images', limit: limits.maxImages };
+    }
+    if (adding.newPlaceholder) {
+      const pending = Number(
+        this.db
+          .prepare(
+            `SELECT (SELECT COUNT(*) FROM images WHERE product_id = @productId AND status = 'AWAITING_UPLOAD')
+                  + (SELECT COUNT(*) FROM files WHERE product_id = @productId AND status = 'AWAITING_UPLOAD')`,
+          )
+          .pluck()
+          .get({ productId }),
+      );
+      if (pending >= limits.maxPendingUploads) {
+        return { limitExceeded: 'pendingUploads', limit: limits.maxPendingUploads };
+      }
+    }
+    return undefined;
   }
 
   insertImage(image: ImageRecord): void {
@@ -245,7 +294,7 @@ export class MediaIndex {
       .transaction(() => {
         const before = this.getImage(id);
         if (!before) return undefined;
-        const changes: ImagePatch = { ...patch, updatedAt: patch.updatedAt ?? new Date().toISOString() };
+        const changes: ImagePatch = { ...boundedPatch(patch), updatedAt: patch.updatedAt ?? new Date().toISOString() };
         if (options.makeThumbnail) {
           this.db
             .prepare(
@@ -261,14 +310,86 @@ export class MediaIndex {
       .immediate();
   }
 
-  /** Inserts the image when the index has not seen it, else applies `patch`; for images a provider reports. */
-  upsertImage(image: ImageRecord, patch: ImagePatch, options: { makeThumbnail?: boolean } = {}) {
+  /**
+   * Inserts the image when the index has not seen it (within `limits`, which
+   * are checked in the same transaction), else applies `patch`.
+   */
+  upsertImage(
+    image: ImageRecord,
+    patch: ImagePatch,
+    options: { makeThumbnail?: boolean } & InsertOptions = {},
+  ): { before: ImageRecord; after: ImageRecord } | LimitExceeded {
     return this.db
       .transaction(() => {
-        if (!this.getImage(image.id)) this.insertImage({ ...image, isThumbnail: false });
+        if (!this.getImage(image.id)) {
+          const placeholder = (patch.status ?? image.status) === 'AWAITING_UPLOAD';
+          const exceeded =
+            options.limits &&
+            this.limitExceeded(image.productId, options.limits, { newImage: true, newPlaceholder: placeholder });
+          if (exceeded) return exceeded;
+          this.insertImage({ ...image, ordering: clampOrdering(image.ordering), isThumbnail: false });
+        }
+        if (options.pendingUntil !== undefined) {
+          this.db.prepare('UPDATE images SET upload_expires_at = ? WHERE id = ?').run(options.pendingUntil, image.id);
+        }
         return this.updateImage(image.id, patch, options)!;
       })
       .immediate();
+  }
+
+  /** Adds a file placeholder, unless it would pass `limits` (checked in the same transaction). */
+  insertFileWithin(file: FileRecord, options: InsertOptions): LimitExceeded | undefined {
+    return this.db
+      .transaction(() => {
+        const exceeded =
+          options.limits &&
+          this.limitExceeded(file.productId, options.limits, {
+            newImage: false,
+            newPlaceholder: file.status === 'AWAITING_UPLOAD',
+          });
+        if (exceeded) return exceeded;
+        this.insertFile(file);
+        if (options.pendingUntil !== undefined) {
+          this.db.prepare('UPDATE files SET upload_expires_at = ? WHERE id = ?').run(options.pendingUntil, file.id);
+        }
+        return undefined;
+      })
+      .immediate();
+  }
+
+  /**
+   * Deletes placeholders (`AWAITING_UPLOAD`) whose upload URL expired before
+   * `cutoffSeconds`, and the token records of what is gone or expired.
+   * Returns the ids deleted.
+   */
+  sweepExpiredPlaceholders(cutoffSeconds: number, nowSeconds: number): string[] {
+    return this.db
+      .transaction(() => {
+        const where = `status = 'AWAITING_UPLOAD' AND upload_expires_at IS NOT NULL AND upload_expires_at < ?`;
+        const ids = [
+          ...(this.db.prepare(`DELETE FROM images WHERE ${where} RETURNING id`).pluck().all(cutoffSeconds) as string[]),
+          ...(this.db.prepare(`DELETE FROM files WHERE ${where} RETURNING id`).pluck().all(cutoffSeconds) as string[]),
+        ];
+        this.db.prepare('DELETE FROM upload_tokens WHERE expires_at < ?').run(nowSeconds);
+        return ids;
+      })
+      .immediate();
+  }
+
+  /** Records `tokenId` as the only upload token of `targetId` that may still store bytes. */
+  setCurrentUploadToken(targetId: string, tokenId: string, expiresAt: number): void {
+    this.db
+      .prepare(
+        `INSERT INTO upload_tokens (target_id, token_id, expires_at) VALUES (?, ?, ?)
+         ON CONFLICT (target_id) DO UPDATE SET token_id = excluded.token_id, expires_at = excluded.expires_at`,
+      )
+      .run(targetId, tokenId, expiresAt);
+  }
+
+  /** Whether `tokenId` is the newest upload token issued for `targetId`. */
+  isCurrentUploadToken(targetId: string, tokenId: string): boolean {
+    const current = this.db.prepare('SELECT token_id FROM upload_tokens WHERE target_id = ?').pluck().get(targetId);
+    return current === tokenId;
   }
 
   updateFile(id: string, patch: FilePatch): { before: FileRecord; after: FileRecord } | undefined {
@@ -331,6 +452,16 @@ export class MediaIndex {
   transaction<T>(fn: () => T): T {
     return this.db.transaction(fn).immediate();
   }
+}
+
+/** Integers a provider reported, brought inside what GraphQL's `Int` carries (contract section 6). */
+function boundedPatch(patch: ImagePatch): ImagePatch {
+  const bounded = { ...patch };
+  if (bounded.ordering !== undefined) bounded.ordering = clampOrdering(bounded.ordering);
+  for (const key of ['width', 'height', 'byteSize'] as const) {
+    if (bounded[key] !== undefined) bounded[key] = asGraphQLInt(bounded[key]);
+  }
+  return bounded;
 }
 
 function groupBy<T>(items: T[], key: (item: T) => string): Map<string, T[]> {

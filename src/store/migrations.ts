@@ -66,4 +66,25 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    name: 'placeholder expiry, current upload tokens, orderings inside GraphQL Int',
+    sql: `
+      -- Orderings outside 0..2147483647 (accepted before the rule existed) would fail every read of their product.
+      UPDATE images SET ordering = MIN(MAX(ordering, 0), 2147483647) WHERE ordering < 0 OR ordering > 2147483647;
+
+      -- When the upload URL of a placeholder (AWAITING_UPLOAD) expires; the sweep deletes it a grace period later.
+      ALTER TABLE images ADD COLUMN upload_expires_at INTEGER;
+      ALTER TABLE files ADD COLUMN upload_expires_at INTEGER;
+      CREATE INDEX images_pending ON images (upload_expires_at) WHERE status = 'AWAITING_UPLOAD';
+      CREATE INDEX files_pending ON files (upload_expires_at) WHERE status = 'AWAITING_UPLOAD';
+
+      -- The newest upload token issued for each image or file: issuing a new URL revokes the older ones.
+      CREATE TABLE upload_tokens (
+        target_id  TEXT PRIMARY KEY,
+        token_id   TEXT NOT NULL,
+        expires_at INTEGER NOT NULL
+      );
+    `,
+  },
 ];

@@ -7,6 +7,7 @@ import {
   requestImage,
   SET_THUMBNAIL,
   startTestServer,
+  updateImageWithFile,
   uploadImage,
   type TestServer,
 } from '../helpers/server';
@@ -22,7 +23,8 @@ const distinctImage = (n: number) =>
 describe('concurrency', () => {
   let t: TestServer;
   beforeAll(async () => {
-    t = await startTestServer();
+    // 50 placeholders of one product at once, past the default per-product limit of 20.
+    t = await startTestServer({ MEDIA_MAX_PENDING_UPLOADS_PER_PRODUCT: '100' });
   });
   afterAll(() => t.stop());
 
@@ -46,10 +48,13 @@ describe('concurrency', () => {
 
   it('concurrent uploads to one image leave a row and bytes that belong together, and one revision', async () => {
     const id = await uploadImage(t, 'race-bytes', await makeImage(5, 5));
-    const uploads = await Promise.all(Array.from({ length: 12 }, () => requestImage(t, { imageId: id })));
-    const candidates = await Promise.all(uploads.map((_, n) => distinctImage(n)));
-    const puts = await Promise.all(uploads.map(({ upload }, n) => putBytes(upload, candidates[n]!)));
-    for (const put of puts) expect(put.status).toBe(200);
+    // One upload URL per image is live at a time (a new one revokes the older), so the writers race through multipart.
+    const candidates = await Promise.all(Array.from({ length: 12 }, (_, n) => distinctImage(n)));
+    const writes = await Promise.all(candidates.map((bytes) => updateImageWithFile(t, { id }, bytes)));
+    for (const write of writes) {
+      expect(write.status).toBe(200);
+      expect(((await write.json()) as any).data.updateImage.userErrors).toEqual([]);
+    }
 
     const report = inspectStore(t.dataDir);
     expect(problemsOf(report)).toEqual(CONSISTENT);

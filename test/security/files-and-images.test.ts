@@ -4,7 +4,6 @@ import path from 'node:path';
 import zlib from 'node:zlib';
 import sharp from 'sharp';
 import { MediaFailure } from '../../src/domain/errors';
-import { probeImage } from '../../src/media/images';
 import { storedBlobs } from '../helpers/files';
 import { makeImage } from '../helpers/images';
 import { putBytes, REQUEST_FILE_UPLOAD, requestImage, startTestServer, type TestServer } from '../helpers/server';
@@ -120,13 +119,13 @@ describe('decoding limits', () => {
     const ppm = path.join(dir, 'image.ppm');
     await fs.writeFile(ppm, 'P3\n2 2\n255\n0 0 0 0 0 0 0 0 0 0 0 0\n');
     for (const file of [svg, ppm]) {
-      const failure = await probeImage(file, 1_000_000).catch((err: unknown) => err);
+      const failure = await t.server.images.probe(file).catch((err: unknown) => err);
       expect(failure).toBeInstanceOf(MediaFailure);
       expect((failure as MediaFailure).error.code).toBe('UNSUPPORTED_MEDIA_TYPE');
     }
     const png = path.join(dir, 'image.png');
     await fs.writeFile(png, await makeImage(10, 10));
-    await expect(probeImage(png, 1_000_000)).resolves.toEqual({ width: 10, height: 10 });
+    await expect(t.server.images.probe(png)).resolves.toEqual({ width: 10, height: 10 });
   });
 });
 
@@ -167,6 +166,26 @@ describe('file names are metadata only', () => {
       /^attachment; filename="[\x20-\x21\x23-\x2e\x30-\x3a\x3c-\x5b\x5d-\x7e]*"; filename\*=UTF-8''[^\s"]+$/,
     );
   });
+
+  it.each(['.', '..', '%2e%2e'])(
+    'a file named %j gets a download URL that survives URL normalisation, served as a sandboxed attachment',
+    async (fileName) => {
+      const res = await requestFile(fileName);
+      const { file, upload } = res.body.data.requestFileUpload;
+      const html = Buffer.from('<html><script>alert(document.cookie)</script></html>');
+      expect((await putBytes(upload, html)).status).toBe(200);
+      const read = await t.gql(`query($id: ID!) { productFile(id: $id) { downloadUrl } }`, { id: file.id });
+      const url: string = read.body.data.productFile.downloadUrl;
+      // What a browser would request: the URL after WHATWG normalisation.
+      expect(new URL(url).pathname).toBe(new URL(url).pathname.replace(/\/\.{1,2}(?=\/|$)/g, '/x'));
+      const download = await fetch(url);
+      expect(download.status).toBe(200);
+      expect(Buffer.from(await download.arrayBuffer()).equals(html)).toBe(true);
+      expect(download.headers.get('content-security-policy')).toMatch(/^sandbox\b/);
+      expect(download.headers.get('x-content-type-options')).toBe('nosniff');
+      expect(download.headers.get('content-disposition')).toContain(`filename*=UTF-8''${encodeURIComponent(fileName)}`);
+    },
+  );
 
   it.each([
     ['10,000 characters', 'a'.repeat(10_000)],

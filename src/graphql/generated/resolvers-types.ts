@@ -82,7 +82,7 @@ export type MediaCapability =
 
 /** Stable codes of `MediaUserError`. */
 export type MediaErrorCode =
-  /** The request conflicts with the current state. */
+  /** The request conflicts with the current state (such as making an image without bytes the thumbnail). */
   | 'CONFLICT'
   /** The bytes are larger than allowed. */
   | 'FILE_TOO_LARGE'
@@ -90,6 +90,8 @@ export type MediaErrorCode =
   | 'INVALID_ID'
   /** An input value is malformed or out of range. */
   | 'INVALID_INPUT'
+  /** The request would pass a per-product limit (`MEDIA_MAX_IMAGES_PER_PRODUCT`, `MEDIA_MAX_PENDING_UPLOADS_PER_PRODUCT`); nothing was created. */
+  | 'LIMIT_EXCEEDED'
   /** No such image or file. */
   | 'NOT_FOUND'
   /** The provider has no credentials configured. */
@@ -200,14 +202,21 @@ export type Product = {
   id: Scalars['ID']['output'];
   /** The product's images from every provider, by `ordering` and then `createdAt`. */
   images: Array<ProductImage>;
-  /** The product's thumbnail image; a product has at most one. */
+  /** The product's thumbnail image; a product has at most one, and it always has bytes. */
   thumbnail?: Maybe<ProductImage>;
+};
+
+
+/** A product, owned by the products subgraph; this subgraph adds its media. */
+export type ProductFilesArgs = {
+  includePending?: InputMaybe<Scalars['Boolean']['input']>;
 };
 
 
 /** A product, owned by the products subgraph; this subgraph adds its media. */
 export type ProductImagesArgs = {
   includeDisabled?: InputMaybe<Scalars['Boolean']['input']>;
+  includePending?: InputMaybe<Scalars['Boolean']['input']>;
 };
 
 /** A downloadable file of a product (a manual, a licence, a digital good). */
@@ -392,7 +401,7 @@ export type UpdateImageInput = {
   id: Scalars['ID']['input'];
   /** A new name; null clears it. */
   name?: InputMaybe<Scalars['String']['input']>;
-  /** A new position among the product's images. */
+  /** A new position among the product's images: a whole number from 0 to 2147483647. */
   ordering?: InputMaybe<Scalars['Int']['input']>;
   /** Or: new bytes fetched from this http(s) URL. */
   sourceUrl?: InputMaybe<Scalars['String']['input']>;
@@ -627,9 +636,9 @@ export type MutationResolvers<ContextType = GraphQLContext, ParentType extends R
 
 export type ProductResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Product'] = ResolversParentTypes['Product'], FederationReferenceType extends FederationReferenceTypes['Product'] = FederationReferenceTypes['Product']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Product']> | FederationReferenceType, FederationReferenceType, ContextType>;
-  files?: Resolver<Array<ResolversTypes['ProductFile']>, ParentType, ContextType>;
+  files?: Resolver<Array<ResolversTypes['ProductFile']>, ParentType, ContextType, RequireFields<ProductFilesArgs, 'includePending'>>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
-  images?: Resolver<Array<ResolversTypes['ProductImage']>, ParentType, ContextType, RequireFields<ProductImagesArgs, 'includeDisabled'>>;
+  images?: Resolver<Array<ResolversTypes['ProductImage']>, ParentType, ContextType, RequireFields<ProductImagesArgs, 'includeDisabled' | 'includePending'>>;
   thumbnail?: Resolver<Maybe<ResolversTypes['ProductImage']>, ParentType, ContextType>;
 }>;
 

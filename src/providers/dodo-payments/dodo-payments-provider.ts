@@ -11,6 +11,7 @@ import type {
   MediaCapability,
   MediaProviderAdapter,
 } from '../provider';
+import type { ImageProcessor } from '../../media/processing/types';
 import { receivedImagePatch } from '../received-image';
 import { notOffered, REMOTE_PROVIDER_TRAITS } from '../traits';
 import { DodoPaymentsClient } from './client';
@@ -35,7 +36,7 @@ export class DodoPaymentsProvider implements MediaProviderAdapter {
   constructor(
     settings: DodoPaymentsSettings & { apiKey: string },
     policy: CallPolicy,
-    private readonly maxImagePixels: number,
+    private readonly images: ImageProcessor,
   ) {
     this.client = new DodoPaymentsClient(settings.apiKey, settings.baseUrl, policy);
   }
@@ -63,7 +64,7 @@ export class DodoPaymentsProvider implements MediaProviderAdapter {
     if (content?.kind !== 'bytes') return notOffered<ImagePatch>(this.name, 'IMAGE_FROM_URL');
     const bytes = content.bytes;
     return catchMediaError(async () => {
-      const patch = await receivedImagePatch(bytes, this.maxImagePixels);
+      const patch = await receivedImagePatch(bytes, this.images);
       const presigned = await this.client.requestImageUpload(image.productId, true);
       if (!presigned.ok) return presigned;
       const put = await this.client.putBytes(presigned.value.url, bytes);

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { EXTENSION_BY_TYPE, isAllowedImageType } from '../../domain/content-type';
 import { catchMediaError, fail, ok, type Result } from '../../domain/errors';
 import type { FileRecord, ImageRecord, StoredVariant } from '../../domain/model';
-import { probeImage, writeRenditions } from '../../media/images';
+import type { ImageProcessor } from '../../media/processing/types';
 import type { DownloadLinks } from '../../media/download-links';
 import { subgraphUploadTarget, type UploadGrants } from '../../media/upload-grants';
 import { fsyncPath, TEMP_PREFIX, type BlobStore } from '../../store/blob-store';
@@ -41,7 +41,8 @@ export interface LocalProviderOptions {
   grants: UploadGrants;
   maxImageBytes: number;
   maxFileBytes: number;
-  maxImagePixels: number;
+  /** Decodes and renders images, away from the serving process. */
+  images: ImageProcessor;
   links: DownloadLinks;
 }
 
@@ -100,19 +101,20 @@ export class LocalProvider implements MediaProviderAdapter {
     const revision = randomUUID();
     const folderKey = `images/${image.imageId}`;
     return this.buildRevision(folderKey, revision, async (staging) => {
-      const size = await probeImage(bytes.path, this.options.maxImagePixels);
-      const originalName = `original.${EXTENSION_BY_TYPE[bytes.contentType]}`;
-      await fs.rename(bytes.path, path.join(staging, originalName));
-      const renditions = await writeRenditions(
-        path.join(staging, originalName),
-        bytes.contentType,
-        staging,
-        this.options.maxImagePixels,
-      );
+      // The bytes as received stay private (`source.*`, never served); what is served is rendered from them.
+      const sourcePath = path.join(staging, `source.${EXTENSION_BY_TYPE[bytes.contentType]}`);
+      await fs.rename(bytes.path, sourcePath);
+      const rendered = await this.options.images.render(sourcePath, bytes.contentType, staging);
       const base = `${MEDIA_PATH}/${folderKey}/${revision}`;
+      const size = { width: rendered.width, height: rendered.height };
       const variants: StoredVariant[] = [
-        { kind: 'ORIGINAL', location: `${base}/${originalName}`, ...size, contentType: bytes.contentType },
-        ...renditions.map((r) => ({
+        {
+          kind: 'ORIGINAL',
+          location: `${base}/${rendered.original.fileName}`,
+          ...size,
+          contentType: rendered.original.contentType,
+        },
+        ...rendered.renditions.map((r) => ({
           kind: r.kind,
           location: `${base}/${r.fileName}`,
           width: r.width,
@@ -122,10 +124,9 @@ export class LocalProvider implements MediaProviderAdapter {
       ];
       return ok<ImagePatch>({
         status: 'READY',
-        width: size.width,
-        height: size.height,
+        ...size,
         contentType: bytes.contentType,
-        byteSize: bytes.byteSize,
+        byteSize: rendered.original.byteSize,
         sha256: bytes.sha256,
         blobKey: `${folderKey}/${revision}`,
         variants,

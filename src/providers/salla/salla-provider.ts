@@ -3,6 +3,7 @@ import type { FileRecord, ImageRecord, StoredVariant } from '../../domain/model'
 import type { FilePatch, ImagePatch } from '../../store/media-index';
 import type { CallPolicy } from '../http/provider-call';
 import type { ImageChanges, ImageContent, IssuedUpload, MediaCapability, MediaProviderAdapter } from '../provider';
+import type { ImageProcessor } from '../../media/processing/types';
 import { receivedImagePatch } from '../received-image';
 import { notOffered, REMOTE_PROVIDER_TRAITS } from '../traits';
 import { SallaClient, type SallaImageUpdate, type SallaProductImage } from './client';
@@ -25,7 +26,7 @@ export class SallaProvider implements MediaProviderAdapter {
   constructor(
     settings: SallaSettings & { accessToken: string },
     policy: CallPolicy,
-    private readonly maxImagePixels: number,
+    private readonly images: ImageProcessor,
   ) {
     this.client = new SallaClient(settings.accessToken, settings.baseUrl, policy);
   }
@@ -48,7 +49,7 @@ export class SallaProvider implements MediaProviderAdapter {
       // What the subgraph knew of the old bytes no longer holds once Salla fetches new ones.
       let bytesPatch: ImagePatch = { contentType: null, byteSize: null, sha256: null, width: null, height: null };
       if (content?.kind === 'bytes') {
-        bytesPatch = await receivedImagePatch(content.bytes, this.maxImagePixels);
+        bytesPatch = await receivedImagePatch(content.bytes, this.images);
         photo = { bytes: content.bytes };
       } else if (content?.kind === 'url') {
         photo = { url: content.url };

@@ -11,6 +11,7 @@ import type {
   MediaCapability,
   MediaProviderAdapter,
 } from '../provider';
+import type { ImageProcessor } from '../../media/processing/types';
 import { receivedImagePatch } from '../received-image';
 import { notOffered, REMOTE_PROVIDER_TRAITS } from '../traits';
 import { SuperOfficeClient } from './client';
@@ -29,7 +30,7 @@ const INT32_MAX = 2 ** 31 - 1;
 export interface SuperOfficeProviderOptions {
   grants: UploadGrants;
   maxImageBytes: number;
-  maxImagePixels: number;
+  images: ImageProcessor;
 }
 
 /**
@@ -79,7 +80,7 @@ export class SuperOfficeProvider implements MediaProviderAdapter {
     if (content?.kind !== 'bytes') return notOffered<ImagePatch>(this.name, 'IMAGE_FROM_URL');
     const bytes = content.bytes;
     return catchMediaError(async () => {
-      const patch = await receivedImagePatch(bytes, this.options.maxImagePixels);
+      const patch = await receivedImagePatch(bytes, this.options.images);
       const saved = await this.client.saveProductImage(image.productId, bytes);
       if (!saved.ok) return saved;
       return ok<ImagePatch>({ ...patch, providerImageId: String(saved.value) });

@@ -17,7 +17,7 @@ export type ImageVariantKind =
 
 /** Stable codes of `MediaUserError`. */
 export type MediaErrorCode =
-  /** The request conflicts with the current state. */
+  /** The request conflicts with the current state (such as making an image without bytes the thumbnail). */
   | 'CONFLICT'
   /** The bytes are larger than allowed. */
   | 'FILE_TOO_LARGE'
@@ -25,6 +25,8 @@ export type MediaErrorCode =
   | 'INVALID_ID'
   /** An input value is malformed or out of range. */
   | 'INVALID_INPUT'
+  /** The request would pass a per-product limit (`MEDIA_MAX_IMAGES_PER_PRODUCT`, `MEDIA_MAX_PENDING_UPLOADS_PER_PRODUCT`); nothing was created. */
+  | 'LIMIT_EXCEEDED'
   /** No such image or file. */
   | 'NOT_FOUND'
   /** The provider has no credentials configured. */

@@ -1,0 +1,119 @@
+import type { ApolloServerPlugin } from '@apollo/server';
+import {
+  GraphQLError,
+  Kind,
+  type FieldNode,
+  type FragmentDefinitionNode,
+  type GraphQLResolveInfo,
+  type SelectionSetNode,
+} from 'graphql';
+
+/** The error code of a response refused for its size. */
+export const RESPONSE_TOO_LARGE = 'RESPONSE_TOO_LARGE';
+
+/** What a value the estimate cannot see (a computed URL, a nested object) is taken to cost, in bytes. */
+const UNSEEN_VALUE_BYTES = 160;
+
+/**
+ * Bounds the size of one GraphQL response (`MEDIA_MAX_RESPONSE_BYTES`,
+ * contract section 6). The lists whose length a client does not choose
+ * (`Product.images`, `Product.files`) are charged, as they resolve, with an
+ * estimate of their JSON size for the fields selected; once the estimate
+ * passes the limit, every further charge throws and the response is replaced
+ * by one `RESPONSE_TOO_LARGE` error ({@link responseBudgetPlugin}), so memory
+ * stays near the limit however many representations name a large product.
+ */
+export class ResponseBudget {
+  private spent = 0;
+  /** True once the estimate passed the limit. */
+  exceeded = false;
+
+  constructor(readonly maxBytes: number) {}
+
+  /** Charges a resolved list; throws `RESPONSE_TOO_LARGE` once the budget is spent. */
+  chargeList(items: readonly object[], info: GraphQLResolveInfo): void {
+    if (!this.exceeded) {
+      const selection = info.fieldNodes[0]?.selectionSet;
+      for (const item of items) this.spent += estimateItem(item, selection, info.fragments);
+      this.exceeded = this.spent > this.maxBytes;
+    }
+    if (this.exceeded) throw this.error();
+  }
+
+  error(): GraphQLError {
+    return new GraphQLError(
+      `The response would be larger than ${this.maxBytes} bytes (MEDIA_MAX_RESPONSE_BYTES); ask for fewer entities or fields`,
+      { extensions: { code: RESPONSE_TOO_LARGE } },
+    );
+  }
+}
+
+/** Estimates cached per record and selection: a product named many times is measured once. */
+const estimates = new WeakMap<object, Map<SelectionSetNode | undefined, number>>();
+
+function estimateItem(
+  item: object,
+  selection: SelectionSetNode | undefined,
+  fragments: Record<string, FragmentDefinitionNode>,
+): number {
+  let bySelection = estimates.get(item);
+  if (!bySelection) estimates.set(item, (bySelection = new Map<SelectionSetNode | undefined, number>()));
+  let bytes = bySelection.get(selection);
+  if (bytes === undefined) {
+    bytes = estimateValue(item, selection, fragments);
+    bySelection.set(selection, bytes);
+  }
+  return bytes;
+}
+
+/** The JSON size of `value` as the selection would render it, roughly (keys, quotes and commas counted). */
+function estimateValue(
+  value: unknown,
+  selection: SelectionSetNode | undefined,
+  fragments: Record<string, FragmentDefinitionNode>,
+): number {
+  if (value === null || value === undefined) return 4;
+  if (typeof value === 'string') return value.length + 2;
+  if (typeof value === 'number') return 12;
+  if (typeof value === 'boolean') return 5;
+  if (Array.isArray(value)) {
+    return 2 + value.reduce<number>((sum, element) => sum + estimateValue(element, selection, fragments) + 1, 0);
+  }
+  if (!selection) return UNSEEN_VALUE_BYTES;
+  let bytes = 2;
+  for (const field of selectedFields(selection, fragments)) {
+    const key = field.alias?.value ?? field.name.value;
+    const own = (value as Record<string, unknown>)[field.name.value];
+    bytes += key.length + 4;
+    bytes += own === undefined ? UNSEEN_VALUE_BYTES : estimateValue(own, field.selectionSet, fragments);
+  }
+  return bytes;
+}
+
+function selectedFields(selection: SelectionSetNode, fragments: Record<string, FragmentDefinitionNode>): FieldNode[] {
+  const fields: FieldNode[] = [];
+  for (const node of selection.selections) {
+    if (node.kind === Kind.FIELD) fields.push(node);
+    else if (node.kind === Kind.INLINE_FRAGMENT) fields.push(...selectedFields(node.selectionSet, fragments));
+    else {
+      const fragment = fragments[node.name.value];
+      if (fragment) fields.push(...selectedFields(fragment.selectionSet, fragments));
+    }
+  }
+  return fields;
+}
+
+/** Replaces a response whose budget ran out with one `RESPONSE_TOO_LARGE` error and no data. */
+export function responseBudgetPlugin<C extends { budget: ResponseBudget }>(): ApolloServerPlugin<C> {
+  return {
+    requestDidStart: () =>
+      Promise.resolve({
+        willSendResponse: ({ response, contextValue }) => {
+          if (contextValue.budget.exceeded && response.body.kind === 'single') {
+            response.body.singleResult = { errors: [contextValue.budget.error()] };
+          }
+          return Promise.resolve();
+        },
+      }),
+  };
+}

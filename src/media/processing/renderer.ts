@@ -1,0 +1,217 @@
+/**
+ * The image work itself, with sharp (libvips). Runs only inside a worker
+ * process (worker.ts), never in the process that serves requests: a costly
+ * decode then holds neither the event loop nor its libuv thread pool, and a
+ * worker past its deadline can be killed outright.
+ */
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import sharp from 'sharp';
+import { EXTENSION_BY_TYPE } from '../../domain/content-type';
+import { MediaFailure } from '../../domain/errors';
+import { LOSSLESS_REWRITE_TYPES, stripMetadata } from './containers';
+import {
+  tooCostlyToDecode,
+  type DecodeLimits,
+  type ImageSize,
+  type RenderedImage,
+  type WrittenRendition,
+} from './types';
+
+/** The renditions made from every LOCAL image, with the box each must fit inside, largest first. */
+export const RENDITION_BOXES: readonly { kind: WrittenRendition['kind']; box: number }[] = [
+  { kind: 'STANDARD', box: 1000 },
+  { kind: 'LOW', box: 500 },
+  { kind: 'THUMBNAIL', box: 120 },
+];
+
+type OutputFormat = 'png' | 'jpeg' | 'webp' | 'avif';
+
+/** Output format of renditions for each input type: browsers show these; gif and tiff become png. */
+const RENDITION_FORMAT: Record<string, OutputFormat> = {
+  'image/png': 'png',
+  'image/jpeg': 'jpeg',
+  'image/webp': 'webp',
+  'image/avif': 'avif',
+  'image/gif': 'png',
+  'image/tiff': 'png',
+};
+
+const CONTENT_TYPE: Record<OutputFormat, string> = {
+  png: 'image/png',
+  jpeg: 'image/jpeg',
+  webp: 'image/webp',
+  avif: 'image/avif',
+};
+
+sharp.cache(false);
+// One libvips thread per image: concurrency comes from the number of workers (MEDIA_PROCESSING_CONCURRENCY).
+sharp.concurrency(1);
+
+/**
+ * libvips decoders the subgraph needs: those of the allowed image types. The
+ * rest (SVG through librsvg, libvips' own format, PPM, CSV, matrix, FITS, ...)
+ * are blocked, so bytes that slip past the type check cannot reach a parser
+ * the subgraph never meant to run.
+ */
+export const ALLOWED_DECODERS = [
+  'VipsForeignLoadJpeg',
+  'VipsForeignLoadPng',
+  'VipsForeignLoadWebp',
+  'VipsForeignLoadTiff',
+  'VipsForeignLoadNsgif', // GIF, through libnsgif
+  'VipsForeignLoadHeif',
+] as const;
+sharp.block({ operation: ['VipsForeignLoad'] });
+sharp.unblock({ operation: [...ALLOWED_DECODERS] });
+
+/** A clock for one task: each sharp pipeline gets what is left of the task's time (sharp's `timeout`). */
+class Deadline {
+  private readonly end: number;
+  constructor(timeoutMs: number) {
+    this.end = Date.now() + timeoutMs;
+  }
+  seconds(): number {
+    return Math.max(1, Math.ceil((this.end - Date.now()) / 1000));
+  }
+}
+
+/** The first decode step of every pipeline: the allowed decoders only, failing on errors, within the pixel limit. */
+function open(input: string | Buffer, limits: DecodeLimits) {
+  return sharp(input, { limitInputPixels: limits.maxPixels, failOn: 'error' });
+}
+
+/** Turns a libvips failure into the refusal it stands for. */
+function decodeFailure(err: unknown): Error {
+  if (err instanceof MediaFailure) return err;
+  const message = String((err as Error)?.message ?? err);
+  if (/timeout/i.test(message)) return tooCostlyToDecode();
+  if (/No space left|ENOSPC|EDQUOT|quota/i.test(message)) return err as Error;
+  return MediaFailure.of('UNSUPPORTED_MEDIA_TYPE', 'The image could not be decoded');
+}
+
+/**
+ * Reads the displayed size of the image at `file` from its header, and checks
+ * it against the limits: over the pixel limit is FILE_TOO_LARGE, too many
+ * pages or no decodable header is UNSUPPORTED_MEDIA_TYPE.
+ */
+export async function probe(file: string, limits: DecodeLimits): Promise<ImageSize & { orientation: number }> {
+  let meta: sharp.Metadata;
+  try {
+    // The header only; the pixel limit is checked below, with the sizes in the message.
+    meta = await sharp(file, { limitInputPixels: false, failOn: 'error' }).metadata();
+  } catch {
+    throw MediaFailure.of('UNSUPPORTED_MEDIA_TYPE', 'The bytes are not a decodable image');
+  }
+  const width = meta.autoOrient?.width ?? meta.width;
+  const height = meta.autoOrient?.height ?? meta.height;
+  if (!width || !height) throw MediaFailure.of('UNSUPPORTED_MEDIA_TYPE', 'The image has no size');
+  if (width * height > limits.maxPixels) {
+    throw MediaFailure.of('FILE_TOO_LARGE', `The image has ${width * height} pixels; the limit is ${limits.maxPixels}`);
+  }
+  if ((meta.pages ?? 1) > limits.maxPages) {
+    throw MediaFailure.of(
+      'UNSUPPORTED_MEDIA_TYPE',
+      `The image has ${meta.pages} pages or frames; the limit is ${limits.maxPages} (MEDIA_MAX_IMAGE_PAGES)`,
+    );
+  }
+  return { width, height, orientation: meta.orientation ?? 1 };
+}
+
+/**
+ * Writes the served original and every rendition of `source` into `folder`,
+ * decoding the image once: JPEG, PNG, WebP and GIF originals are rewritten
+ * without their metadata (no decode), and the renditions come from one
+ * shrink-on-load decode of that original, resized to the largest box; TIFF
+ * and AVIF are decoded once at full size, and both the re-encoded original
+ * and the renditions come from those pixels.
+ */
+export async function render(
+  source: string,
+  contentType: string,
+  folder: string,
+  limits: DecodeLimits,
+): Promise<RenderedImage> {
+  const deadline = new Deadline(limits.timeoutMs);
+  const size = await probe(source, limits);
+  const originalName = `original.${EXTENSION_BY_TYPE[contentType]}`;
+  const originalPath = path.join(folder, originalName);
+  const largestBox = RENDITION_BOXES[0]!.box;
+  let pixels: { data: Buffer; info: sharp.OutputInfo };
+  try {
+    // Only JPEG carries its orientation over a rewrite; other oriented images are re-encoded upright.
+    if (LOSSLESS_REWRITE_TYPES.has(contentType) && (contentType === 'image/jpeg' || size.orientation === 1)) {
+      await fs.writeFile(originalPath, stripMetadata(await fs.readFile(source), contentType, size.orientation));
+      pixels = await open(originalPath, limits)
+        .rotate()
+        .resize({ width: largestBox, height: largestBox, fit: 'inside', withoutEnlargement: true })
+        .raw()
+        .timeout({ seconds: deadline.seconds() })
+        .toBuffer({ resolveWithObject: true });
+    } else {
+      pixels = await open(source, limits)
+        .rotate()
+        .raw()
+        .timeout({ seconds: deadline.seconds() })
+        .toBuffer({ resolveWithObject: true });
+      await reencode(fromPixels(pixels), contentType).timeout({ seconds: deadline.seconds() }).toFile(originalPath);
+    }
+  } catch (err) {
+    throw decodeFailure(err);
+  }
+  const format = RENDITION_FORMAT[contentType] ?? 'png';
+  const renditions: WrittenRendition[] = [];
+  for (const { kind, box } of RENDITION_BOXES) {
+    const fileName = `${kind.toLowerCase()}.${format === 'jpeg' ? 'jpg' : format}`;
+    let info: sharp.OutputInfo;
+    // Sized from the original's dimensions, not from the decoded pixels (which may already be shrunk).
+    const target = fitInside(size, box);
+    try {
+      info = await fromPixels(pixels)
+        .resize({ width: target.width, height: target.height, fit: 'fill' })
+        .toFormat(format)
+        .timeout({ seconds: deadline.seconds() })
+        .toFile(path.join(folder, fileName));
+    } catch (err) {
+      throw decodeFailure(err);
+    }
+    renditions.push({ kind, fileName, width: info.width, height: info.height, contentType: CONTENT_TYPE[format] });
+  }
+  const { size: byteSize } = await fs.stat(originalPath);
+  return {
+    width: size.width,
+    height: size.height,
+    original: { fileName: originalName, byteSize, contentType },
+    renditions,
+  };
+}
+
+/** The served original in its own format, from decoded pixels (metadata is never written: sharp's default). */
+function reencode(image: sharp.Sharp, contentType: string): sharp.Sharp {
+  switch (contentType) {
+    case 'image/avif':
+      return image.avif({ quality: 80, effort: 2 });
+    case 'image/webp':
+      return image.webp({ quality: 90 });
+    case 'image/png':
+      return image.png();
+    case 'image/gif':
+      return image.gif();
+    case 'image/jpeg':
+      return image.jpeg({ quality: 90 });
+    default:
+      return image.tiff({ compression: 'lzw' });
+  }
+}
+
+/** The size of `size` fitted inside a `box` x `box` square, never enlarged (as sharp's `fit: 'inside'` rounds). */
+export function fitInside(size: ImageSize, box: number): ImageSize {
+  if (size.width <= box && size.height <= box) return size;
+  return size.width >= size.height
+    ? { width: box, height: Math.max(1, Math.round((size.height * box) / size.width)) }
+    : { width: Math.max(1, Math.round((size.width * box) / size.height)), height: box };
+}
+
+function fromPixels({ data, info }: { data: Buffer; info: sharp.OutputInfo }) {
+  return sharp(data, { raw: { width: info.width, height: info.height, channels: info.channels } });
+}

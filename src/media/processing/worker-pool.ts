@@ -1,0 +1,188 @@
+import { fork, type ChildProcess } from 'node:child_process';
+import os from 'node:os';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { MediaFailure, StorageFullError } from '../../domain/errors';
+import type { Logger } from '../../observability/log';
+import {
+  tooCostlyToDecode,
+  type DecodeLimits,
+  type ImageProcessor,
+  type ImageSize,
+  type ProcessingTask,
+  type RenderedImage,
+  type TaskReply,
+} from './types';
+
+/** Settings of {@link WorkerPoolImageProcessor}, from `MEDIA_PROCESSING_*` and the decoding limits. */
+export interface WorkerPoolOptions {
+  /** Worker processes, so images decoded at once (`MEDIA_PROCESSING_CONCURRENCY`). */
+  concurrency: number;
+  /** Tasks that may wait for a worker; past it a task is refused as busy (`MEDIA_PROCESSING_QUEUE_LIMIT`). */
+  queueLimit: number;
+  /** Pixel, page and time limits of every task. */
+  limits: DecodeLimits;
+  logger: Logger;
+}
+
+/** A worker is replaced after this many tasks, so what libvips may leak or fragment is returned to the system. */
+const TASKS_PER_WORKER = 200;
+/** Workers run below the serving process, so a busy decoder never takes the CPU from requests. */
+const WORKER_NICENESS = 10;
+
+/** The worker's entry beside this file: `worker.ts` under tsx and ts-jest, `worker.js` once built. */
+function workerEntry(): { file: string; execArgv: string[] } {
+  const extension = path.extname(__filename);
+  const file = path.join(__dirname, `worker${extension}`);
+  return { file, execArgv: extension === '.ts' ? ['--import', 'tsx'] : [] };
+}
+
+/** One worker process and the task it is running, if any. */
+class Worker {
+  private readonly child: ChildProcess;
+  private pending?: {
+    id: number;
+    resolve: (value: ImageSize | RenderedImage) => void;
+    reject: (err: Error) => void;
+    timer: NodeJS.Timeout;
+  };
+  private nextId = 0;
+  tasksRun = 0;
+  alive = true;
+
+  constructor(logger: Logger) {
+    const { file, execArgv } = workerEntry();
+    this.child = fork(file, [], {
+      execArgv,
+      cwd: path.resolve(__dirname, '../../..'),
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+      serialization: 'advanced',
+    });
+    try {
+      if (this.child.pid) os.setPriority(this.child.pid, WORKER_NICENESS);
+    } catch {
+      // Not permitted here: the worker keeps the default priority.
+    }
+    // Whatever a worker prints becomes a log line, never raw output of the process.
+    for (const stream of [this.child.stdout, this.child.stderr]) {
+      if (stream) createInterface({ input: stream }).on('line', (line) => logger.warn({ line }, 'image worker output'));
+    }
+    this.child.on('message', (reply: TaskReply) => this.settle(reply));
+    this.child.on('exit', (code, signal) => {
+      this.alive = false;
+      if (this.pending) {
+        logger.warn({ code, signal }, 'image worker stopped during a task');
+        this.fail(MediaFailure.of('UNSUPPORTED_MEDIA_TYPE', 'The image could not be decoded (the decoder stopped)'));
+      }
+    });
+    this.child.on('error', () => undefined);
+  }
+
+  run(task: ProcessingTask, timeoutMs: number): Promise<ImageSize | RenderedImage> {
+    this.tasksRun += 1;
+    const id = (this.nextId += 1);
+    return new Promise((resolve, reject) => {
+      // The real deadline: a decoder stuck inside one libvips call never sees sharp's own timeout.
+      const timer = setTimeout(() => {
+        this.fail(tooCostlyToDecode());
+        this.kill();
+      }, timeoutMs);
+      this.pending = { id, resolve, reject, timer };
+      this.child.send({ id, task });
+    });
+  }
+
+  kill(): void {
+    this.alive = false;
+    this.child.kill('SIGKILL');
+  }
+
+  private settle(reply: TaskReply): void {
+    const pending = this.pending;
+    if (!pending || pending.id !== reply.id) return;
+    this.pending = undefined;
+    clearTimeout(pending.timer);
+    if (reply.ok) pending.resolve(reply.value);
+    else if (reply.failure.code === 'NO_SPACE') pending.reject(new StorageFullError(reply.failure.message));
+    else pending.reject(MediaFailure.of(reply.failure.code, reply.failure.message));
+  }
+
+  private fail(err: Error): void {
+    const pending = this.pending;
+    if (!pending) return;
+    this.pending = undefined;
+    clearTimeout(pending.timer);
+    pending.reject(err);
+  }
+}
+
+/**
+ * The default {@link ImageProcessor}: a pool of worker processes running
+ * sharp, at most `concurrency` images at once. The serving process never
+ * decodes, so neither its event loop nor its libuv threads (file reads, DNS)
+ * wait on an image; a task past its time limit kills its worker and is
+ * refused as too costly to decode; tasks beyond the queue limit are refused
+ * as busy (PROVIDER_UNAVAILABLE, retryable).
+ */
+export class WorkerPoolImageProcessor implements ImageProcessor {
+  private readonly idle: Worker[] = [];
+  private readonly waiting: (() => void)[] = [];
+  private running = 0;
+  private closed = false;
+
+  constructor(private readonly options: WorkerPoolOptions) {}
+
+  /** Tasks waiting for a worker now (for metrics and tests). */
+  get queueDepth(): number {
+    return this.waiting.length;
+  }
+
+  async probe(file: string): Promise<ImageSize> {
+    return (await this.run({ op: 'probe', path: file, limits: this.options.limits }));
+  }
+
+  async render(sourcePath: string, contentType: string, folder: string): Promise<RenderedImage> {
+    const task = { op: 'render', sourcePath, contentType, folder, limits: this.options.limits } as const;
+    return (await this.run(task)) as RenderedImage;
+  }
+
+  close(): Promise<void> {
+    this.closed = true;
+    for (const worker of this.idle.splice(0)) worker.kill();
+    for (const wake of this.waiting.splice(0)) wake();
+    return Promise.resolve();
+  }
+
+  private async run(task: ProcessingTask): Promise<ImageSize | RenderedImage> {
+    await this.acquire();
+    const worker = this.idle.pop() ?? new Worker(this.options.logger);
+    try {
+      return await worker.run(task, this.options.limits.timeoutMs);
+    } finally {
+      if (worker.alive && !this.closed && worker.tasksRun < TASKS_PER_WORKER) this.idle.push(worker);
+      else worker.kill();
+      this.release();
+    }
+  }
+
+  private async acquire(): Promise<void> {
+    if (this.closed) throw MediaFailure.of('PROVIDER_UNAVAILABLE', 'The subgraph is shutting down');
+    if (this.running < this.options.concurrency) {
+      this.running += 1;
+      return;
+    }
+    if (this.waiting.length >= this.options.queueLimit) {
+      throw MediaFailure.of('PROVIDER_UNAVAILABLE', 'Too many images are being processed; try again shortly', {
+        provider: 'LOCAL',
+      });
+    }
+    await new Promise<void>((resolve) => this.waiting.push(resolve));
+    if (this.closed) throw MediaFailure.of('PROVIDER_UNAVAILABLE', 'The subgraph is shutting down');
+    this.running += 1;
+  }
+
+  private release(): void {
+    this.running -= 1;
+    this.waiting.shift()?.();
+  }
+}
