@@ -66,7 +66,7 @@ export function progressiveScanBomb(size: number, coefficients = 63): Buffer {
   /** One scan's data: end-of-band runs covering every block (EOBn carries n extra bits: runs of 2^n..2^(n+1)-1). */
   const endOfBands = () => {
     const bits = new JpegBits();
-    for (let left = blocks; left > 0; ) {
+    for (let left = blocks; left > 0;) {
       const n = Math.min(14, Math.floor(Math.log2(left)));
       const run = Math.min(left, 2 ** (n + 1) - 1);
       bits.put(n, 4);

@@ -52,8 +52,9 @@ export function inspectStore(dataDir: string): StoreReport {
     if (row.kind === 'file') bytesFile = path.join(blobs, row.blob_key);
     else {
       const dir = path.join(blobs, row.blob_key);
-      const original = existsSync(dir) ? readdirSync(dir).find((f) => f.startsWith('original.')) : undefined;
-      bytesFile = original && path.join(dir, original);
+      // `sha256` is of the bytes as received, kept privately as `source.*` (the served original is rewritten).
+      const source = existsSync(dir) ? readdirSync(dir).find((f) => f.startsWith('source.')) : undefined;
+      bytesFile = source && path.join(dir, source);
     }
     if (!bytesFile || !existsSync(bytesFile)) report.missing.push(row.id);
     else if (sha256(bytesFile) !== row.sha256) report.mismatched.push(row.id);

@@ -61,7 +61,9 @@ describe('images that cost far more to decode than they weigh', () => {
     const res = await putBytes(upload, bomb);
     expect(res.status).toBe(415);
     // libtiff walks every page directory to count them; past the time limit that walk itself is the refusal.
-    expect(res.body.error.message).toMatch(/160000 pages or frames; the limit is 1000 \(MEDIA_MAX_IMAGE_PAGES\)|too costly/);
+    expect(res.body.error.message).toMatch(
+      /160000 pages or frames; the limit is 1000 \(MEDIA_MAX_IMAGE_PAGES\)|too costly/,
+    );
     expect(Date.now() - before).toBeLessThan(15_000);
     expect(listFiles(path.join(t.dataDir, 'blobs', 'images', image.id.split('/').pop()!))).toEqual([]);
   });

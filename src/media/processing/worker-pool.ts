@@ -138,7 +138,7 @@ export class WorkerPoolImageProcessor implements ImageProcessor {
   }
 
   async probe(file: string): Promise<ImageSize> {
-    return (await this.run({ op: 'probe', path: file, limits: this.options.limits }));
+    return await this.run({ op: 'probe', path: file, limits: this.options.limits });
   }
 
   async render(sourcePath: string, contentType: string, folder: string): Promise<RenderedImage> {
