@@ -130,6 +130,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     },
     logger,
   });
+  await images.warmUp();
   const local = new LocalProvider({
     blobs,
     grants,
@@ -155,6 +156,8 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
       maxImages: config.maxImagesPerProduct,
       maxPendingUploads: config.maxPendingUploadsPerProduct,
     },
+    uploadIdleTimeoutMs: config.uploadIdleTimeoutMs,
+    minFreeBytes: config.minFreeBytes,
     publicUrl: getPublicUrl,
   });
 
@@ -208,7 +211,17 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     }),
   );
 
-  app.use(healthRouter(() => db.open && schemaVersion(db) === LATEST_SCHEMA_VERSION));
+  app.use(
+    healthRouter(async () => {
+      if (!db.open || schemaVersion(db) !== LATEST_SCHEMA_VERSION) return { ready: false, reason: 'store not open' };
+      const free = await blobs.freeBytes();
+      if (free < config.minFreeBytes) {
+        logger.error({ freeBytes: free, minFreeBytes: config.minFreeBytes }, 'LOCAL storage is nearly full');
+        return { ready: false, reason: 'storage nearly full (MEDIA_MIN_FREE_BYTES)' };
+      }
+      return { ready: true };
+    }),
+  );
   app.use('/uploads', openCors('PUT, OPTIONS'));
   app.use(uploadRouter(media));
   app.use('/media', openCors('GET, HEAD, OPTIONS'));

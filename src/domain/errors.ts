@@ -22,6 +22,8 @@ export interface MediaError {
   field?: string[];
   provider?: ProviderName;
   retryable: boolean;
+  /** Set when the subgraph's own storage is full, so HTTP answers can say 507 (never shown in `userErrors`). */
+  storageFull?: true;
 }
 
 /** The outcome of an operation that can fail in an expected way. */
@@ -89,9 +91,23 @@ export class StorageFullError extends Error {
   }
 }
 
-/** Whether a file-system error means the disk (or the quota) is full. */
+/** Whether an error means the disk (or the quota) is full: the file system's, or SQLite's. */
 export function isNoSpaceError(err: unknown): boolean {
   if (err instanceof StorageFullError) return true;
   const code = (err as NodeJS.ErrnoException | undefined)?.code;
-  return code === 'ENOSPC' || code === 'EDQUOT';
+  return code === 'ENOSPC' || code === 'EDQUOT' || code === 'SQLITE_FULL';
+}
+
+/** The failure a client sees when LOCAL storage is full: the server's, retryable (contract section 6). */
+export function storageFullFailure<T>(): Result<T> {
+  return {
+    ok: false,
+    error: {
+      code: 'PROVIDER_UNAVAILABLE',
+      message: 'The storage of the subgraph is full; try again later',
+      provider: 'LOCAL',
+      retryable: true,
+      storageFull: true,
+    },
+  };
 }

@@ -1,19 +1,21 @@
 import { Router, type Request, type Response } from 'express';
 import type { MediaErrorCode } from '../domain/errors';
-import { FORBIDDEN_UPLOAD, type MediaService } from '../media/media-service';
+import { FORBIDDEN_UPLOAD, UPLOAD_STALLED, type MediaService } from '../media/media-service';
 
 /** The HTTP status for each way an upload can be refused. */
-export const UPLOAD_STATUS: Partial<Record<MediaErrorCode | typeof FORBIDDEN_UPLOAD, number>> = {
-  [FORBIDDEN_UPLOAD]: 403,
-  FILE_TOO_LARGE: 413,
-  UNSUPPORTED_MEDIA_TYPE: 415,
-  INVALID_INPUT: 400,
-  NOT_FOUND: 404,
-  PROVIDER_NOT_CONFIGURED: 503,
-  PROVIDER_UNAVAILABLE: 503,
-  UNAUTHORIZED: 502,
-  PROVIDER_REJECTED: 502,
-};
+export const UPLOAD_STATUS: Partial<Record<MediaErrorCode | typeof FORBIDDEN_UPLOAD | typeof UPLOAD_STALLED, number>> =
+  {
+    [FORBIDDEN_UPLOAD]: 403,
+    [UPLOAD_STALLED]: 408,
+    FILE_TOO_LARGE: 413,
+    UNSUPPORTED_MEDIA_TYPE: 415,
+    INVALID_INPUT: 400,
+    NOT_FOUND: 404,
+    PROVIDER_NOT_CONFIGURED: 503,
+    PROVIDER_UNAVAILABLE: 503,
+    UNAUTHORIZED: 502,
+    PROVIDER_REJECTED: 502,
+  };
 
 /** `PUT /uploads/<token>`: the upload URLs handed out for LOCAL (and providers that forward bytes). */
 export function uploadRouter(media: MediaService): Router {
@@ -31,7 +33,9 @@ export function uploadRouter(media: MediaService): Router {
       res.status(200).json(outcome.value);
       return;
     }
-    const status = UPLOAD_STATUS[outcome.error.code] ?? 400;
+    // A full store is the server's failure: 507 Insufficient Storage, never a 4xx blaming the client.
+    const status =
+      'storageFull' in outcome.error && outcome.error.storageFull ? 507 : (UPLOAD_STATUS[outcome.error.code] ?? 400);
     // A refused body may still be arriving; say so and close rather than read it all.
     if (!req.complete) res.setHeader('Connection', 'close');
     res.status(status).json({ error: { code: outcome.error.code, message: outcome.error.message } });

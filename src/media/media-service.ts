@@ -6,6 +6,8 @@ import { isAllowedImageType, normaliseDeclaredType, sniffContentType } from '../
 import {
   catchMediaError,
   fail,
+  isNoSpaceError,
+  storageFullFailure,
   MalformedRequestError,
   MediaFailure,
   ok,
@@ -26,7 +28,7 @@ import type { BlobStore } from '../store/blob-store';
 import type { ImagePatch, InsertOptions, LimitExceeded, MediaIndex, ProductLimits } from '../store/media-index';
 import { isValidOrdering, MAX_ORDERING } from '../domain/ordering';
 import { checkSourceUrl, openSourceUrl, type SourceFetchOptions } from './source-fetch';
-import { SourceStreamError, spoolToFile, type SpooledFile } from './spool';
+import { SourceStreamError, spoolToFile, type SpooledFile, type UploadStalled } from './spool';
 import type { UploadGrants } from './upload-grants';
 import { cleanText, declaredByteSize, declaredImageType, MAX_ALT_LENGTH, MAX_NAME_LENGTH } from './validation';
 
@@ -78,15 +80,21 @@ export interface MediaServiceOptions {
   sourceFetch: SourceFetchOptions;
   /** Per-product image and placeholder limits (contract section 6). */
   limits: ProductLimits;
+  /** Longest pause between two chunks of an incoming body. */
+  uploadIdleTimeoutMs: number;
+  /** Below this many free bytes in the store, incoming bytes are refused as storage full. */
+  minFreeBytes: number;
   /** Base of every URL handed out, without a trailing slash. */
   publicUrl: () => string;
 }
 
 /** Why an upload URL was refused before any bytes were considered (HTTP 403). */
 export const FORBIDDEN_UPLOAD = 'FORBIDDEN_UPLOAD';
+/** The sender of a PUT stopped sending for longer than the idle timeout (HTTP 408); the URL is free again. */
+export const UPLOAD_STALLED = 'UPLOAD_STALLED';
 export type UploadOutcome =
   | { ok: true; value: { id: string; status: string } }
-  | { ok: false; error: MediaError | { code: typeof FORBIDDEN_UPLOAD; message: string } };
+  | { ok: false; error: MediaError | { code: typeof FORBIDDEN_UPLOAD | typeof UPLOAD_STALLED; message: string } };
 
 const INCOMING = 'incoming';
 
@@ -112,16 +120,23 @@ function placeholderConflict(image: ImageRecord, field: string[]): Result<void> 
   return fail('CONFLICT', `The image is ${image.status}; only an image with bytes can be the thumbnail`, { field });
 }
 
+/** A PUT whose sender stopped sending: answered 408, and the upload URL is released for a retry. */
+class StalledUpload extends Error {}
+
 /** The failure that fits a sender's stream breaking, by where the bytes came from. */
 function incomingFailure(err: SourceStreamError, origin: IncomingOrigin, maxBytes: number, field?: string[]): Error {
   if (err.overLimit) {
     return MediaFailure.of('FILE_TOO_LARGE', `The upload is larger than the limit of ${maxBytes} bytes`, { field });
   }
+  const stalled = err.stalled ? ` (no bytes arrived for ${(err.reason as UploadStalled).idleTimeoutMs} ms)` : '';
   if (origin === 'multipart') {
-    return new MalformedRequestError('The file part of the multipart request is missing, malformed or cut off');
+    return new MalformedRequestError(
+      `The file part of the multipart request is missing, malformed, cut off or stalled${stalled}`,
+    );
   }
   if (origin === 'sourceUrl')
-    return MediaFailure.of('INVALID_INPUT', 'The download from sourceUrl broke off', { field });
+    return MediaFailure.of('INVALID_INPUT', `The download from sourceUrl broke off${stalled}`, { field });
+  if (err.stalled) return new StalledUpload(`The upload stalled${stalled}; send it again`);
   return MediaFailure.of('INVALID_INPUT', 'The upload was cut off');
 }
 
@@ -636,6 +651,9 @@ export class MediaService {
       });
       stored = result.ok;
       return result;
+    } catch (err) {
+      if (err instanceof StalledUpload) return { ok: false, error: { code: UPLOAD_STALLED, message: err.message } };
+      throw err;
     } finally {
       if (stored) this.options.index.spendUploadToken(grant.jti);
       else this.options.index.releaseUploadToken(grant.jti);
@@ -697,7 +715,7 @@ export class MediaService {
   ): Promise<SpooledFile> {
     const started = performance.now();
     try {
-      const spooled = await spoolToFile(source, spoolPath, maxBytes);
+      const spooled = await spoolToFile(source, spoolPath, maxBytes, this.options.uploadIdleTimeoutMs);
       currentLog().info(
         { via: origin, bytes: spooled.byteSize, durationMs: Math.round(performance.now() - started) },
         'upload received',
@@ -719,12 +737,24 @@ export class MediaService {
    * there afterwards; failures thrown as `MediaFailure` come back as results.
    */
   private async withIncomingFile<T>(fn: (spoolPath: string) => Promise<Result<T>>): Promise<Result<T>> {
-    const spoolPath = await this.options.blobs.tempPathIn(INCOMING);
     try {
-      return await catchMediaError(() => fn(spoolPath));
-    } finally {
-      await fs.rm(spoolPath, { force: true });
+      if ((await this.options.blobs.freeBytes()) < this.options.minFreeBytes) return this.storageFull();
+      const spoolPath = await this.options.blobs.tempPathIn(INCOMING);
+      try {
+        return await catchMediaError(() => fn(spoolPath));
+      } finally {
+        await fs.rm(spoolPath, { force: true });
+      }
+    } catch (err) {
+      if (isNoSpaceError(err)) return this.storageFull();
+      throw err;
     }
+  }
+
+  /** The server's failure, logged as an error for the operator (contract section 6). */
+  private storageFull<T>(): Result<T> {
+    currentLog().error({ minFreeBytes: this.options.minFreeBytes }, 'LOCAL storage is full: incoming bytes refused');
+    return storageFullFailure();
   }
 
   private optionalText(

@@ -3,7 +3,7 @@ import { createWriteStream, promises as fs } from 'node:fs';
 import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { SNIFF_BYTES } from '../domain/content-type';
-import { MediaFailure } from '../domain/errors';
+import { isNoSpaceError, MediaFailure, StorageFullError } from '../domain/errors';
 import { fsyncPath } from '../store/blob-store';
 
 /** Bytes received in full, written and fsynced to a temporary file. */
@@ -18,15 +18,34 @@ export interface SpooledFile {
 /**
  * Streams `source` into a new file at `tempPath`, counting, hashing and keeping
  * the first bytes on the way; never holds the whole body in memory. Over
- * `maxBytes` it stops reading, removes the file and throws FILE_TOO_LARGE.
+ * `maxBytes` it stops reading, removes the file and throws FILE_TOO_LARGE; a
+ * sender that pauses longer than `idleTimeoutMs` between chunks (or before
+ * the first) is cut off with `SourceStreamError` (`stalled`). Any failure
+ * removes the file. A stream that was truncated at a parser's limit (busboy's
+ * `limit` event) counts as over the limit, never as a complete body.
  */
-export async function spoolToFile(source: Readable, tempPath: string, maxBytes: number): Promise<SpooledFile> {
+export async function spoolToFile(
+  source: Readable,
+  tempPath: string,
+  maxBytes: number,
+  idleTimeoutMs: number,
+): Promise<SpooledFile> {
   const hash = createHash('sha256');
   const headChunks: Buffer[] = [];
   let headLength = 0;
   let byteSize = 0;
+  let idle: NodeJS.Timeout | undefined;
+  const watchIdle = () => {
+    clearTimeout(idle);
+    // Failing the meter (not the source) ends the pipeline and still lets the request be answered.
+    idle = setTimeout(() => meter.destroy(new UploadStalled(idleTimeoutMs)), idleTimeoutMs);
+  };
+  source.once('limit', () =>
+    source.destroy(Object.assign(new Error('The file part is over the limit'), { status: 413 })),
+  );
   const meter = new Transform({
     transform(chunk: Buffer, _encoding, callback) {
+      watchIdle();
       byteSize += chunk.length;
       if (byteSize > maxBytes) {
         callback(MediaFailure.of('FILE_TOO_LARGE', `The upload is larger than the limit of ${maxBytes} bytes`));
@@ -43,14 +62,19 @@ export async function spoolToFile(source: Readable, tempPath: string, maxBytes: 
   // An error of the source is the sender's doing (cut off, malformed multipart); one of the disk is ours.
   let sourceError: unknown;
   source.once('error', (err) => (sourceError = err));
+  watchIdle();
   try {
     await pipeline(source, meter, createWriteStream(tempPath, { flags: 'wx' }));
     await fsyncPath(tempPath);
   } catch (err) {
     await fs.rm(tempPath, { force: true });
     if (err instanceof MediaFailure) throw err;
+    if (isNoSpaceError(err)) throw new StorageFullError();
+    if (err instanceof UploadStalled) throw new SourceStreamError(err);
     if (sourceError !== undefined) throw new SourceStreamError(sourceError);
     throw err;
+  } finally {
+    clearTimeout(idle);
   }
   return { path: tempPath, byteSize, sha256: hash.digest('hex'), head: Buffer.concat(headChunks) };
 }
@@ -65,5 +89,18 @@ export class SourceStreamError extends Error {
   /** graphql-upload-minimal ends a multipart file over its maxFileSize with a 413 error. */
   get overLimit(): boolean {
     return (this.reason as { status?: number } | undefined)?.status === 413;
+  }
+
+  /** The sender stopped sending for longer than the idle timeout. */
+  get stalled(): boolean {
+    return this.reason instanceof UploadStalled;
+  }
+}
+
+/** No byte arrived for `MEDIA_UPLOAD_IDLE_TIMEOUT_MS`. */
+export class UploadStalled extends Error {
+  constructor(readonly idleTimeoutMs: number) {
+    super(`No bytes arrived for ${idleTimeoutMs} ms`);
+    this.name = 'UploadStalled';
   }
 }

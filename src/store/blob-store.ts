@@ -41,6 +41,12 @@ export class BlobStore {
     await fsyncPath(path.dirname(target));
   }
 
+  /** Bytes free for an unprivileged writer on the file system holding the store. */
+  async freeBytes(): Promise<number> {
+    const stats = await fs.statfs(this.root);
+    return stats.bavail * stats.bsize;
+  }
+
   async exists(key: string): Promise<boolean> {
     try {
       await fs.access(this.pathOf(key));

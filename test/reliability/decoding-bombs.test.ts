@@ -7,7 +7,7 @@ import path from 'node:path';
 describe('images that cost far more to decode than they weigh', () => {
   let t: TestServer;
   beforeAll(async () => {
-    t = await startTestServer({ MEDIA_PROCESSING_TIMEOUT_MS: '2500', MEDIA_PROCESSING_CONCURRENCY: '2' });
+    t = await startTestServer({ MEDIA_PROCESSING_TIMEOUT_MS: '4000', MEDIA_PROCESSING_CONCURRENCY: '2' });
   });
   afterAll(() => t.stop());
 

@@ -44,9 +44,11 @@ export interface TaskFailure {
   message: string;
 }
 
-/** A worker's answer to the task with the same id. */
+/** A worker's answer to the task with the same id, or its word that it is loaded and ready. */
 export type TaskReply =
-  { id: number; ok: true; value: ImageSize | RenderedImage } | { id: number; ok: false; failure: TaskFailure };
+  | { ready: true }
+  | { id: number; ok: true; value: ImageSize | RenderedImage }
+  | { id: number; ok: false; failure: TaskFailure };
 
 /**
  * Decodes images away from the request-serving process: reads sizes and

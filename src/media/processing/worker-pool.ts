@@ -27,6 +27,8 @@ export interface WorkerPoolOptions {
 
 /** A worker is replaced after this many tasks, so what libvips may leak or fragment is returned to the system. */
 const TASKS_PER_WORKER = 200;
+/** Longest a new worker may take to load (node, sharp) before it counts as broken. */
+const WORKER_START_TIMEOUT_MS = 60_000;
 /** Workers run below the serving process, so a busy decoder never takes the CPU from requests. */
 const WORKER_NICENESS = 10;
 
@@ -49,6 +51,10 @@ class Worker {
   private nextId = 0;
   tasksRun = 0;
   alive = true;
+  /** Settles once the worker has loaded; a task's time limit starts only then. */
+  readonly ready: Promise<void>;
+  private markReady!: () => void;
+  private failStart!: (err: Error) => void;
 
   constructor(logger: Logger) {
     const { file, execArgv } = workerEntry();
@@ -67,8 +73,24 @@ class Worker {
     for (const stream of [this.child.stdout, this.child.stderr]) {
       if (stream) createInterface({ input: stream }).on('line', (line) => logger.warn({ line }, 'image worker output'));
     }
-    this.child.on('message', (reply: TaskReply) => this.settle(reply));
+    this.ready = new Promise<void>((resolve, reject) => {
+      this.markReady = resolve;
+      this.failStart = reject;
+    });
+    this.ready.catch(() => undefined);
+    const startTimer = setTimeout(() => {
+      this.failStart(MediaFailure.of('PROVIDER_UNAVAILABLE', 'An image worker did not start', { provider: 'LOCAL' }));
+      this.kill();
+    }, WORKER_START_TIMEOUT_MS);
+    this.child.on('message', (reply: TaskReply) => {
+      if ('ready' in reply) {
+        clearTimeout(startTimer);
+        this.markReady();
+      } else this.settle(reply);
+    });
     this.child.on('exit', (code, signal) => {
+      clearTimeout(startTimer);
+      this.failStart(MediaFailure.of('PROVIDER_UNAVAILABLE', 'An image worker stopped', { provider: 'LOCAL' }));
       this.alive = false;
       if (this.pending) {
         logger.warn({ code, signal }, 'image worker stopped during a task');
@@ -78,7 +100,8 @@ class Worker {
     this.child.on('error', () => undefined);
   }
 
-  run(task: ProcessingTask, timeoutMs: number): Promise<ImageSize | RenderedImage> {
+  async run(task: ProcessingTask, timeoutMs: number): Promise<ImageSize | RenderedImage> {
+    await this.ready;
     this.tasksRun += 1;
     const id = (this.nextId += 1);
     return new Promise((resolve, reject) => {
@@ -97,7 +120,7 @@ class Worker {
     this.child.kill('SIGKILL');
   }
 
-  private settle(reply: TaskReply): void {
+  private settle(reply: Exclude<TaskReply, { ready: true }>): void {
     const pending = this.pending;
     if (!pending || pending.id !== reply.id) return;
     this.pending = undefined;
@@ -144,6 +167,13 @@ export class WorkerPoolImageProcessor implements ImageProcessor {
   async render(sourcePath: string, contentType: string, folder: string): Promise<RenderedImage> {
     const task = { op: 'render', sourcePath, contentType, folder, limits: this.options.limits } as const;
     return (await this.run(task)) as RenderedImage;
+  }
+
+  /** Starts one worker and waits until it is loaded, so the first image does not wait for a process to start. */
+  async warmUp(): Promise<void> {
+    const worker = new Worker(this.options.logger);
+    await worker.ready;
+    this.idle.push(worker);
   }
 
   close(): Promise<void> {

@@ -33,3 +33,5 @@ process.on('message', (message: { id: number; task: ProcessingTask }) => {
 });
 // The parent going away ends the worker.
 process.on('disconnect', () => process.exit(0));
+// Loaded (sharp included): tasks may come, and their time starts now.
+process.send?.({ ready: true });
