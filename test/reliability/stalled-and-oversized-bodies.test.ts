@@ -75,7 +75,7 @@ describe('a multipart updateImage whose file is over MEDIA_MAX_IMAGE_BYTES', () 
       const res = await rawRequest(t.url, head, body, 10_000);
       expect(res.status).toBe(200);
       expect(Date.now() - started).toBeLessThan(5000);
-      const json = JSON.parse(res.body.slice(res.body.indexOf('{')).replace(/\r\n0\r\n\r\n$/, '')) as any;
+      const json = JSON.parse(res.body.slice(res.body.indexOf('{')).replace(/\r\n0\r\n\r\n$/, ''));
       expect(json.data.updateImage.userErrors).toEqual([expect.objectContaining({ code: 'FILE_TOO_LARGE' })]);
       expect(incoming()).toEqual([]);
       const read = await t.gql(`query($id: ID!) { productImage(id: $id) { width } }`, { id });
