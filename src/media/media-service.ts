@@ -550,7 +550,7 @@ export class MediaService {
       if (!saved.ok) return saved;
       await provider.discardImageRevision?.(saved.value.before, saved.value.after);
       return ok(saved.value.after);
-    });
+    }, bringsBytes);
   }
 
   async setThumbnail(imageId: string): Promise<Result<ImageRecord>> {
@@ -736,9 +736,15 @@ export class MediaService {
    * Runs `fn` with a fresh path for incoming bytes and removes whatever is left
    * there afterwards; failures thrown as `MediaFailure` come back as results.
    */
-  private async withIncomingFile<T>(fn: (spoolPath: string) => Promise<Result<T>>): Promise<Result<T>> {
+  private async withIncomingFile<T>(
+    fn: (spoolPath: string) => Promise<Result<T>>,
+    receivesBytes = true,
+  ): Promise<Result<T>> {
     try {
-      if ((await this.options.blobs.freeBytes()) < this.options.minFreeBytes) return this.storageFull();
+      // Metadata-only writes still go through when space is low: they add a row, not bytes.
+      if (receivesBytes && (await this.options.blobs.freeBytes()) < this.options.minFreeBytes) {
+        return this.storageFull();
+      }
       const spoolPath = await this.options.blobs.tempPathIn(INCOMING);
       try {
         return await catchMediaError(() => fn(spoolPath));
