@@ -171,7 +171,8 @@ describe('expired placeholders are swept', () => {
     // At start-up: a placeholder left by a stopped process is gone once the new one starts.
     const left = await requestImage(t, { productId: 'sw-2' });
     await t.stop();
-    await new Promise((resolve) => setTimeout(resolve, 2500));
+    // Expiry and cut-off are whole seconds: TTL 1 s plus grace 1 s has surely passed after 4 s.
+    await new Promise((resolve) => setTimeout(resolve, 4200));
     const restarted = await startTestServer({ ...env, MEDIA_SWEEP_INTERVAL_SECONDS: '3600' }, t.dataDir);
     try {
       const res = await restarted.gql(`query($id: ID!) { productImage(id: $id) { id } }`, { id: left.image.id });
