@@ -1,11 +1,11 @@
-import { ConfigError, loadConfig } from './config/config';
+import { ConfigError, environment, loadConfig } from './config/config';
 import { createLogger, useProcessLogger } from './observability/log';
 import { startServer } from './server';
 
 async function main(): Promise<void> {
   let config;
   try {
-    config = loadConfig();
+    config = loadConfig(environment());
   } catch (err) {
     if (err instanceof ConfigError) {
       console.error(err.message);
@@ -15,7 +15,22 @@ async function main(): Promise<void> {
   }
   const logger = createLogger(config.log);
   useProcessLogger(logger);
-  const server = await startServer(config, { logger });
+  let server;
+  try {
+    server = await startServer(config, { logger });
+  } catch (err) {
+    // Errors of the listen call name the variables that chose the address.
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE' || code === 'EACCES' || code === 'EADDRNOTAVAIL') {
+      logger.fatal(
+        { code, port: config.port, host: config.host },
+        `Cannot listen on HOST=${config.host} PORT=${config.port} (${code}); set PORT or HOST`,
+      );
+      logger.flush();
+      process.exit(1);
+    }
+    throw err;
+  }
   logger.info(
     { url: server.url, publicUrl: server.publicUrl },
     `product-media subgraph ready at ${server.url}/graphql (public URL ${server.publicUrl})`,

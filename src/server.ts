@@ -18,7 +18,7 @@ import { graphqlProtection } from './graphql/protection';
 import { buildSchema } from './graphql/schema';
 import { ResponseBudget, responseBudgetPlugin } from './graphql/response-budget';
 import { openCors } from './http/cors';
-import { jsonErrorHandler } from './http/errors';
+import { jsonErrorHandler, jsonNotFound } from './http/errors';
 import { graphiqlRouter } from './http/graphiql';
 import { graphqlJsonEndpoint } from './http/graphql-endpoint';
 import { requirePreflightForMultipart, requireRouterSecret } from './http/graphql-guards';
@@ -237,6 +237,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     expressMiddleware(apollo, { context }),
   );
 
+  app.use(jsonNotFound);
   app.use(jsonErrorHandler);
 
   await new Promise<void>((resolve, reject) => {

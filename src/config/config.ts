@@ -1,4 +1,7 @@
+import { existsSync, readFileSync } from 'node:fs';
 import os from 'node:os';
+import path from 'node:path';
+import { parseEnv } from 'node:util';
 import { z } from 'zod';
 import type { GraphQLLimits } from '../graphql/protection';
 import { providerFromSlug, type ProviderName } from '../domain/model';
@@ -154,14 +157,48 @@ const envSchema = z.object({
   ...kelviqEnv.shape,
 });
 
-/** Reads and validates the configuration; throws `ConfigError` naming every bad variable. */
-export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+/** Variables whose value came from a `.env` file rather than the real environment, for messages. */
+const FROM_DOTENV = Symbol('variables read from .env');
+type Environment = Record<string, string | undefined> & { [FROM_DOTENV]?: ReadonlySet<string> };
+
+/**
+ * The environment the subgraph reads: `.env` in `folder` when there is one
+ * (as `.env.example` suggests), with real environment variables winning.
+ * A `.env` that cannot be parsed stops the start.
+ */
+export function environment(folder = process.cwd(), real: NodeJS.ProcessEnv = process.env): Environment {
+  const file = path.join(folder, '.env');
+  if (!existsSync(file)) return { ...real };
+  let fromFile: Record<string, string>;
+  try {
+    fromFile = parseEnv(readFileSync(file, 'utf8')) as Record<string, string>;
+  } catch (err) {
+    throw new ConfigError(`Invalid configuration:\n  ${file} could not be read: ${(err as Error).message}`);
+  }
+  const merged: Environment = { ...fromFile, ...real };
+  merged[FROM_DOTENV] = new Set(Object.keys(fromFile).filter((key) => real[key] === undefined));
+  return merged;
+}
+
+/** Reads and validates the configuration; throws `ConfigError` naming every bad variable (and where it was set). */
+export function loadConfig(env: Environment = process.env): Config {
+  const fromDotenv = env[FROM_DOTENV] ?? new Set<string>();
+  const named = (key: string) => (fromDotenv.has(key) ? `${key} (from .env)` : key);
   const parsed = envSchema.safeParse(env);
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+    const problems = parsed.error.issues.map((issue) => `${named(issue.path.join('.'))}: ${issue.message}`);
     throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}`);
   }
   const e = parsed.data;
+  // Rules between variables, each naming every variable involved.
+  const crossProblems: string[] = [];
+  if (e.MEDIA_HTTP_REQUEST_TIMEOUT_MS < e.MEDIA_HTTP_HEADERS_TIMEOUT_MS) {
+    crossProblems.push(
+      `${named('MEDIA_HTTP_REQUEST_TIMEOUT_MS')} (${e.MEDIA_HTTP_REQUEST_TIMEOUT_MS}) must be at least ` +
+        `${named('MEDIA_HTTP_HEADERS_TIMEOUT_MS')} (${e.MEDIA_HTTP_HEADERS_TIMEOUT_MS}): a request's headers are part of it`,
+    );
+  }
+  if (crossProblems.length > 0) throw new ConfigError(`Invalid configuration:\n  ${crossProblems.join('\n  ')}`);
   const superOffice = superOfficeSettings(e);
   if (superOffice instanceof EnvProblem) throw new ConfigError(`Invalid configuration:\n  ${superOffice.message}`);
   return {

@@ -4,7 +4,7 @@
  */
 
 /** How many leading bytes `sniffContentType` looks at. */
-export const SNIFF_BYTES = 64;
+export const SNIFF_BYTES = 256;
 
 /** Image types the subgraph accepts, decided from the bytes. */
 export const ALLOWED_IMAGE_TYPES = [
@@ -41,6 +41,23 @@ function ascii(bytes: Uint8Array, offset: number, length: number): string {
 }
 
 const AVIF_BRANDS = new Set(['avif', 'avis']);
+/** HEIF brands: the generic image ones (`mif1`, `msf1`) say only "HEIF"; the codec comes from the other brands. */
+const HEIC_BRANDS = new Set(['heic', 'heix', 'heim', 'heis', 'hevc', 'hevx', 'mif1', 'msf1']);
+
+/**
+ * The type of an ISO-BMFF file from its `ftyp` box: the major brand and every
+ * compatible brand count, so an AVIF whose major brand is the generic `mif1`
+ * (with `avif` among the compatible brands) is AVIF, and HEIC stays HEIC.
+ */
+function isoBmffType(bytes: Uint8Array): string {
+  const boxSize = Buffer.from(bytes.subarray(0, 4)).readUInt32BE(0);
+  const end = Math.min(bytes.length, boxSize >= 16 ? boxSize : 16);
+  const brands = [ascii(bytes, 8, 4)];
+  for (let at = 16; at + 4 <= end; at += 4) brands.push(ascii(bytes, at, 4));
+  if (brands.some((brand) => AVIF_BRANDS.has(brand))) return 'image/avif';
+  if (brands.some((brand) => HEIC_BRANDS.has(brand))) return 'image/heic';
+  return brands[0] === 'qt  ' ? 'video/quicktime' : 'video/mp4';
+}
 
 /** The MIME type the bytes are, or `undefined` when they match no known signature. */
 export function sniffContentType(bytes: Uint8Array): string | undefined {
@@ -49,12 +66,7 @@ export function sniffContentType(bytes: Uint8Array): string | undefined {
   if (ascii(bytes, 0, 6) === 'GIF87a' || ascii(bytes, 0, 6) === 'GIF89a') return 'image/gif';
   if (ascii(bytes, 0, 4) === 'RIFF' && ascii(bytes, 8, 4) === 'WEBP') return 'image/webp';
   if (startsWith(bytes, [0x49, 0x49, 0x2a, 0x00]) || startsWith(bytes, [0x4d, 0x4d, 0x00, 0x2a])) return 'image/tiff';
-  if (ascii(bytes, 4, 4) === 'ftyp') {
-    const brand = ascii(bytes, 8, 4);
-    if (AVIF_BRANDS.has(brand)) return 'image/avif';
-    if (['heic', 'heix', 'mif1', 'msf1'].includes(brand)) return 'image/heic';
-    return 'video/mp4';
-  }
+  if (ascii(bytes, 4, 4) === 'ftyp') return isoBmffType(bytes);
   if (ascii(bytes, 0, 5) === '%PDF-') return 'application/pdf';
   if (startsWith(bytes, [0x50, 0x4b, 0x03, 0x04]) || startsWith(bytes, [0x50, 0x4b, 0x05, 0x06])) {
     return 'application/zip';

@@ -37,15 +37,16 @@ function decodeSegment(segment: string): string | undefined {
 }
 
 /** Product, image and file ids are opaque, but never contain control characters. */
-export function isAcceptableIdText(text: string): boolean {
-  if (text.length === 0 || text.length > MAX_SEGMENT_LENGTH) return false;
+export function isAcceptableIdText(text: unknown): text is string {
+  // Representations from a router are arbitrary JSON: a number or an object where an id belongs is no id.
+  if (typeof text !== 'string' || text.length === 0 || text.length > MAX_SEGMENT_LENGTH) return false;
   // eslint-disable-next-line no-control-regex
   return !/[\u0000-\u001f\u007f]/.test(text) && text.isWellFormed();
 }
 
 /** Parses a global id of the given kind; `undefined` when it is not one. */
-export function parseGlobalId(text: string, kind: GlobalIdKind): GlobalId | undefined {
-  if (text.length > MAX_GLOBAL_ID_LENGTH || !text.startsWith(PREFIX)) return undefined;
+export function parseGlobalId(text: unknown, kind: GlobalIdKind): GlobalId | undefined {
+  if (typeof text !== 'string' || text.length > MAX_GLOBAL_ID_LENGTH || !text.startsWith(PREFIX)) return undefined;
   const parts = text.slice(PREFIX.length).split('/');
   if (parts.length !== 4 || parts[0] !== kind) return undefined;
   const provider = providerFromSlug(parts[1]!);

@@ -46,3 +46,15 @@ export function createLoaders(index: MediaIndex, { batch = true }: { batch?: boo
     ),
   };
 }
+
+/**
+ * Forgets everything this request's loaders read: called after every write,
+ * so fields resolved later in the same operation (the payload, the next
+ * mutation) read the store as the write left it.
+ */
+export function forgetReads(loaders: Loaders): void {
+  loaders.imagesByProductId.clearAll();
+  loaders.imageById.clearAll();
+  loaders.filesByProductId.clearAll();
+  loaders.fileById.clearAll();
+}

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { ErrorRequestHandler } from 'express';
+import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { currentLog, loggedPath } from '../observability/log';
 
 /** An error a middleware raised because of what the client sent, with the HTTP status to answer. */
@@ -60,11 +60,28 @@ export function sendHttpError(err: HttpError, req: IncomingMessage, res: ServerR
   });
 }
 
-/** The last error handler: {@link sendHttpError} instead of Express's HTML page (which shows stack traces outside production). */
-export const jsonErrorHandler: ErrorRequestHandler = (err: HttpError, req, res, next) => {
+/** A client that went away mid-response: nothing the subgraph did wrong. */
+function isClientGone(err: { code?: string }): boolean {
+  return err.code === 'ERR_STREAM_PREMATURE_CLOSE' || err.code === 'ECONNRESET' || err.code === 'EPIPE';
+}
+
+/**
+ * The last error handler: {@link sendHttpError} instead of Express's HTML
+ * page. It never hands an error on, so Express's default handler (which
+ * writes stacks to stderr, outside the log) is never reached; a response
+ * already under way is cut off, and a client that left is logged at debug.
+ */
+export const jsonErrorHandler: ErrorRequestHandler = (err: HttpError & { code?: string }, req, res, _next) => {
   if (res.headersSent) {
-    next(err);
+    if (isClientGone(err)) currentLog().debug({ path: loggedPath(req.url), error: err.code }, 'client went away');
+    else currentLog().error({ path: loggedPath(req.url), error: String(err.message) }, 'response failed midway');
+    res.destroy();
     return;
   }
   sendHttpError(err, req, res);
+};
+
+/** Paths no route answers: a JSON 404 in the error shape, rather than Express's HTML page. */
+export const jsonNotFound: RequestHandler = (_req, res) => {
+  sendJson(res, 404, { errors: [{ message: 'Not found', extensions: { code: 'NOT_FOUND' } }] });
 };

@@ -1,7 +1,8 @@
-import { createReadStream, promises as fs } from 'node:fs';
-import { pipeline } from 'node:stream/promises';
-import { Router, type Response } from 'express';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { Router, type Request, type Response } from 'express';
+import send from 'send';
 import type { DownloadLinks } from '../media/download-links';
+import { currentLog } from '../observability/log';
 import type { BlobStore } from '../store/blob-store';
 import type { MediaIndex } from '../store/media-index';
 
@@ -22,24 +23,54 @@ const TYPE_BY_EXTENSION: Record<string, string> = {
  */
 const SANDBOX = "sandbox; default-src 'none'";
 
-function notFound(res: Response) {
-  res.status(404).json({ error: { code: 'NOT_FOUND', message: 'No such media' } });
+/** An error answer: JSON, never cacheable as the media it stands for. */
+function answerError(res: ServerResponse, status: number, code: string, message: string) {
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  const body = JSON.stringify({ error: { code, message } });
+  res.statusCode = status;
+  res.setHeader('Content-Type', 'application/json; charset=utf-8');
+  res.setHeader('Cache-Control', 'no-store');
+  res.setHeader('Content-Length', Buffer.byteLength(body));
+  res.end(body);
 }
 
-async function sendBlob(res: Response, filePath: string, method: string): Promise<void> {
-  let size: number;
-  try {
-    size = (await fs.stat(filePath)).size;
-  } catch {
-    notFound(res);
-    return;
-  }
-  res.setHeader('Content-Length', String(size));
-  if (method === 'HEAD') {
-    res.end();
-    return;
-  }
-  await pipeline(createReadStream(filePath), res);
+function notFound(res: ServerResponse) {
+  answerError(res, 404, 'NOT_FOUND', 'No such media');
+}
+
+/**
+ * Streams the blob at `key` with RFC 9110 semantics, through `send` (what
+ * Express's static serving uses): conditional requests (`If-None-Match` with
+ * weak comparison, lists and `*`, `If-Modified-Since`), single ranges (206,
+ * 416, `Accept-Ranges`), HEAD. `headers` are set only when the blob exists,
+ * so an error never carries a media type or a long cache lifetime. A client
+ * going away mid-body is not an error of the subgraph (logged at debug).
+ */
+function serveBlob(
+  req: IncomingMessage,
+  res: ServerResponse,
+  blobs: BlobStore,
+  key: string,
+  headers: Record<string, string>,
+) {
+  send(req, key, { root: blobs.root, index: false, dotfiles: 'deny', cacheControl: false, etag: true })
+    .on('headers', (response: ServerResponse) => {
+      for (const [name, value] of Object.entries(headers)) response.setHeader(name, value);
+    })
+    .on('error', (err: { status?: number; code?: string; message: string }) => {
+      if (res.headersSent) {
+        currentLog().debug({ error: err.code ?? err.message }, 'media response ended early');
+        res.destroy();
+        return;
+      }
+      if (err.status === 404) return notFound(res);
+      currentLog().error({ error: err.message }, 'media could not be read');
+      answerError(res, 500, 'INTERNAL_SERVER_ERROR', 'The media could not be read');
+    })
+    .pipe(res);
 }
 
 /** An ASCII-safe `Content-Disposition` for a stored file name, with the exact name in `filename*`. */
@@ -54,56 +85,60 @@ export function attachmentDisposition(fileName: string): string {
  * unexpired signature).
  */
 export function mediaRouter(blobs: BlobStore, index: MediaIndex, links: DownloadLinks): Router {
-  // Paths are matched exactly: `/UPLOADS/<token>` is not an upload URL.
+  // Paths are matched exactly: `/MEDIA/...` is not a media URL.
   const router = Router({ caseSensitive: true, strict: true });
 
-  router.get('/media/images/:imageId/:revision/:name', async (req, res) => {
-    const { imageId, revision, name } = req.params;
-    const match = RENDITION.exec(name);
-    if (!ID.test(imageId) || !ID.test(revision) || !match) return notFound(res);
-    const etag = `"${revision}-${match[1]}"`;
-    res.setHeader('Content-Type', TYPE_BY_EXTENSION[match[2]!]!);
-    res.setHeader('X-Content-Type-Options', 'nosniff');
-    res.setHeader('Content-Security-Policy', SANDBOX);
-    res.setHeader('Cache-Control', 'public, max-age=31536000, immutable');
-    res.setHeader('ETag', etag);
-    if (req.headers['if-none-match'] === etag) {
-      res.status(304).end();
-      return;
-    }
-    await sendBlob(res, blobs.pathOf(`images/${imageId}/${revision}/${name}`), req.method);
-  });
-
-  router.get('/media/files/:fileId/:revision/:name', async (req, res) => {
-    const { fileId, revision } = req.params;
-    if (!ID.test(fileId) || !ID.test(revision)) return notFound(res);
-    const blobKey = `files/${fileId}/${revision}/data`;
-    const expires = typeof req.query.expires === 'string' ? req.query.expires : '';
-    const signature = typeof req.query.signature === 'string' ? req.query.signature : '';
-    const verdict = links.verify(blobKey, expires, signature);
-    if (verdict !== 'ok') {
-      res.status(403).json({
-        error: {
-          code: 'FORBIDDEN',
-          message: verdict === 'expired' ? 'The download link has expired' : 'Invalid download link',
-        },
+  router.get(
+    '/media/images/:imageId/:revision/:name',
+    (req: Request<Record<'imageId' | 'revision' | 'name', string>>, res: Response) => {
+      const { imageId, revision, name } = req.params;
+      const match = RENDITION.exec(name);
+      if (!ID.test(imageId) || !ID.test(revision) || !match) return notFound(res);
+      serveBlob(req, res, blobs, `images/${imageId}/${revision}/${name}`, {
+        'Content-Type': TYPE_BY_EXTENSION[match[2]!]!,
+        'X-Content-Type-Options': 'nosniff',
+        'Content-Security-Policy': SANDBOX,
+        'Cache-Control': 'public, max-age=31536000, immutable',
+        // A revision's bytes never change: its id names them.
+        ETag: `"${revision}-${match[1]}"`,
       });
-      return;
-    }
-    const file = index.fileByBlobKey(blobKey);
-    if (!file) return notFound(res);
-    res.setHeader('Content-Type', file.contentType ?? 'application/octet-stream');
-    res.setHeader('Content-Disposition', attachmentDisposition(file.fileName));
-    res.setHeader('X-Content-Type-Options', 'nosniff');
-    res.setHeader('Content-Security-Policy', SANDBOX);
-    res.setHeader('Cache-Control', 'private, no-store');
-    await sendBlob(res, blobs.pathOf(blobKey), req.method);
-  });
+    },
+  );
+
+  router.get(
+    '/media/files/:fileId/:revision/:name',
+    (req: Request<Record<'fileId' | 'revision', string>>, res: Response) => {
+      const { fileId, revision } = req.params;
+      if (!ID.test(fileId) || !ID.test(revision)) return notFound(res);
+      const blobKey = `files/${fileId}/${revision}/data`;
+      const expires = typeof req.query.expires === 'string' ? req.query.expires : '';
+      const signature = typeof req.query.signature === 'string' ? req.query.signature : '';
+      const verdict = links.verify(blobKey, expires, signature);
+      if (verdict !== 'ok') {
+        return answerError(
+          res,
+          403,
+          'FORBIDDEN',
+          verdict === 'expired' ? 'The download link has expired' : 'Invalid download link',
+        );
+      }
+      const file = index.fileByBlobKey(blobKey);
+      if (!file) return notFound(res);
+      serveBlob(req, res, blobs, blobKey, {
+        'Content-Type': file.contentType ?? 'application/octet-stream',
+        'Content-Disposition': attachmentDisposition(file.fileName),
+        'X-Content-Type-Options': 'nosniff',
+        'Content-Security-Policy': SANDBOX,
+        'Cache-Control': 'private, no-store',
+        ETag: `"${revision}"`,
+      });
+    },
+  );
 
   // Download links are signed for reading only.
   router.all('/media/files/:fileId/:revision/:name', (_req, res) => {
     res.setHeader('Allow', 'GET, HEAD');
-    res.status(403).json({ error: { code: 'FORBIDDEN', message: 'Download links are signed for GET only' } });
+    answerError(res, 403, 'FORBIDDEN', 'Download links are signed for GET only');
   });
 
   return router;

@@ -1,13 +1,27 @@
+import type { Result } from '../../domain/errors';
+import { forgetReads, type Loaders } from '../loaders';
 import type { MutationResolvers } from '../generated/resolvers-types';
 import { asBadRequest, payload } from './errors';
 
+/** Runs a write; whatever it did, later fields of the operation read the store afresh. */
+async function write<T>(loaders: Loaders, run: () => Promise<Result<T>>): Promise<Result<T>> {
+  try {
+    return await run();
+  } finally {
+    forgetReads(loaders);
+  }
+}
+
 export const Mutation: MutationResolvers = {
-  requestImageUpload: async (_parent, { input }, { media }) =>
-    payload(await media.requestImageUpload(input), (value) => value),
-  requestFileUpload: async (_parent, { input }, { media }) =>
-    payload(await media.requestFileUpload(input), (value) => value),
-  updateImage: async (_parent, { input }, { media }) =>
-    payload(await asBadRequest(() => media.updateImage(input)), (image) => ({ image })),
-  setThumbnail: async (_parent, { input }, { media }) =>
-    payload(await media.setThumbnail(input.imageId), (image) => ({ image, product: { id: image.productId } })),
+  requestImageUpload: async (_parent, { input }, { media, loaders }) =>
+    payload(await write(loaders, () => media.requestImageUpload(input)), (value) => value),
+  requestFileUpload: async (_parent, { input }, { media, loaders }) =>
+    payload(await write(loaders, () => media.requestFileUpload(input)), (value) => value),
+  updateImage: async (_parent, { input }, { media, loaders }) =>
+    payload(await write(loaders, () => asBadRequest(() => media.updateImage(input))), (image) => ({ image })),
+  setThumbnail: async (_parent, { input }, { media, loaders }) =>
+    payload(await write(loaders, () => media.setThumbnail(input.imageId)), (image) => ({
+      image,
+      product: { id: image.productId },
+    })),
 };
