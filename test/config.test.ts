@@ -1,6 +1,8 @@
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
-import { ConfigError, loadConfig } from '../src/config/config';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { ConfigError, environment, loadConfig } from '../src/config/config';
 
 describe('configuration', () => {
   it('has the contract defaults', () => {
@@ -95,5 +97,63 @@ describe('configuration', () => {
     );
     expect(result.status).toBe(1);
     expect(result.stderr).toContain('MEDIA_MAX_FILE_BYTES');
+  });
+
+  it('names both variables of a rule between them (issue 14, item 6)', () => {
+    expect(() => loadConfig({ MEDIA_HTTP_REQUEST_TIMEOUT_MS: '10000' })).toThrow(
+      /MEDIA_HTTP_REQUEST_TIMEOUT_MS \(10000\) must be at least MEDIA_HTTP_HEADERS_TIMEOUT_MS \(20000\)/,
+    );
+    expect(() =>
+      loadConfig({ MEDIA_HTTP_REQUEST_TIMEOUT_MS: '10000', MEDIA_HTTP_HEADERS_TIMEOUT_MS: '5000' }),
+    ).not.toThrow();
+    const result = spawnSync(
+      path.join(__dirname, '../node_modules/.bin/tsx'),
+      [path.join(__dirname, '../src/main.ts')],
+      { env: { ...process.env, MEDIA_HTTP_REQUEST_TIMEOUT_MS: '10000' }, encoding: 'utf8', timeout: 20_000 },
+    );
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('MEDIA_HTTP_REQUEST_TIMEOUT_MS');
+    expect(result.stderr).toContain('MEDIA_HTTP_HEADERS_TIMEOUT_MS');
+    expect(result.stderr).not.toContain('headersTimeout');
+  });
+
+  describe('.env (issue 14, item 8)', () => {
+    const folderWith = (text: string) => {
+      const folder = mkdtempSync(path.join(os.tmpdir(), 'dotenv-'));
+      writeFileSync(path.join(folder, '.env'), text);
+      return folder;
+    };
+
+    it('is read when present, with the same validation, and the message says where the value came from', () => {
+      const folder = folderWith('MEDIA_MAX_FILE_BYTES=-1\nPORT=4100\n');
+      expect(() => loadConfig(environment(folder, {}))).toThrow(/MEDIA_MAX_FILE_BYTES \(from \.env\)/);
+      expect(loadConfig(environment(folder, { MEDIA_MAX_FILE_BYTES: '1000' }))).toMatchObject({
+        port: 4100,
+        maxFileBytes: 1000,
+      });
+    });
+
+    it('loses to real environment variables', () => {
+      const folder = folderWith('PORT=4100\nMEDIA_DEFAULT_PROVIDER=salla\n');
+      expect(loadConfig(environment(folder, { PORT: '4200' }))).toMatchObject({ port: 4200, defaultProvider: 'SALLA' });
+    });
+
+    it('is optional', () => {
+      const folder = mkdtempSync(path.join(os.tmpdir(), 'no-dotenv-'));
+      expect(loadConfig(environment(folder, { PORT: '4300' })).port).toBe(4300);
+    });
+
+    it('stops the real start when it holds a bad value', () => {
+      const folder = folderWith('MEDIA_DEFAULT_PROVIDER=nowhere\n');
+      const env = { ...process.env };
+      delete env.MEDIA_DEFAULT_PROVIDER;
+      const result = spawnSync(
+        path.join(__dirname, '../node_modules/.bin/tsx'),
+        [path.join(__dirname, '../src/main.ts')],
+        { cwd: folder, env, encoding: 'utf8', timeout: 20_000 },
+      );
+      expect(result.status).toBe(1);
+      expect(result.stderr).toContain('MEDIA_DEFAULT_PROVIDER (from .env)');
+    });
   });
 });

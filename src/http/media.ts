@@ -60,13 +60,21 @@ function serveBlob(
     .on('headers', (response: ServerResponse) => {
       for (const [name, value] of Object.entries(headers)) response.setHeader(name, value);
     })
-    .on('error', (err: { status?: number; code?: string; message: string }) => {
+    .on('error', (err: { status?: number; code?: string; message: string; headers?: Record<string, string> }) => {
       if (res.headersSent) {
         currentLog().debug({ error: err.code ?? err.message }, 'media response ended early');
         res.destroy();
         return;
       }
       if (err.status === 404) return notFound(res);
+      if (err.status === 416) {
+        // The size, so a client can ask again for a range that exists.
+        for (const [name, value] of Object.entries(err.headers ?? {})) res.setHeader(name, value);
+        return answerError(res, 416, 'RANGE_NOT_SATISFIABLE', 'The range is outside the media');
+      }
+      if (err.status !== undefined && err.status < 500) {
+        return answerError(res, err.status, 'BAD_REQUEST', err.message);
+      }
       currentLog().error({ error: err.message }, 'media could not be read');
       answerError(res, 500, 'INTERNAL_SERVER_ERROR', 'The media could not be read');
     })
