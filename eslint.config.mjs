@@ -15,6 +15,7 @@ export default tseslint.config(
       'test-output/',
       'eslint.config.mjs',
       'jest.config.js',
+      'jest.browser.config.js',
     ],
   },
   eslint.configs.recommended,

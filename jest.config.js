@@ -4,6 +4,8 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
+  // Browser tests need Chromium: `npm run test:browser` (jest.browser.config.js) runs them, `npm test` never does.
+  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/browser/'],
   testTimeout: 30_000,
   // Each test file starts its own servers on 127.0.0.1:0; two workers suit the 2-core machines.
   maxWorkers: 2,

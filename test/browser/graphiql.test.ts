@@ -1,11 +1,11 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
-import { startTestServer, type TestServer } from './helpers/server';
+import { startTestServer, type TestServer } from '../helpers/server';
 
-/** Debian's Chromium, installed by `.ci/run` (`apt-get install -y chromium`); this test is never skipped. */
+/** Debian's Chromium (`apt-get install chromium`, as `.ci/run` does), or the one `CHROMIUM_PATH` names. Run by `npm run test:browser`. */
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-export const SCREENSHOT = path.resolve(__dirname, '../test-output/graphiql.png');
+export const SCREENSHOT = path.resolve(__dirname, '../../test-output/graphiql.png');
 
 describe('GraphiQL in a real browser', () => {
   let t: TestServer;
