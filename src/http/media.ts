@@ -2,20 +2,10 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Router, type Request, type Response } from 'express';
 import send from 'send';
 import type { DownloadLinks } from '../media/download-links';
+import { ROUTES, servedFile, servedImage } from '../providers/local/layout';
 import { currentLog } from '../observability/log';
 import type { BlobStore } from '../store/blob-store';
 import type { MediaIndex } from '../store/media-index';
-
-const ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-const RENDITION = /^(original|standard|low|thumbnail)\.(png|jpg|gif|webp|tif|avif)$/;
-const TYPE_BY_EXTENSION: Record<string, string> = {
-  png: 'image/png',
-  jpg: 'image/jpeg',
-  gif: 'image/gif',
-  webp: 'image/webp',
-  tif: 'image/tiff',
-  avif: 'image/avif',
-};
 
 /**
  * Served bytes never run as a page of the API's origin: an HTML or SVG file
@@ -96,55 +86,49 @@ export function mediaRouter(blobs: BlobStore, index: MediaIndex, links: Download
   // Paths are matched exactly: `/MEDIA/...` is not a media URL.
   const router = Router({ caseSensitive: true, strict: true });
 
-  router.get(
-    '/media/images/:imageId/:revision/:name',
-    (req: Request<Record<'imageId' | 'revision' | 'name', string>>, res: Response) => {
-      const { imageId, revision, name } = req.params;
-      const match = RENDITION.exec(name);
-      if (!ID.test(imageId) || !ID.test(revision) || !match) return notFound(res);
-      serveBlob(req, res, blobs, `images/${imageId}/${revision}/${name}`, {
-        'Content-Type': TYPE_BY_EXTENSION[match[2]!]!,
-        'X-Content-Type-Options': 'nosniff',
-        'Content-Security-Policy': SANDBOX,
-        'Cache-Control': 'public, max-age=31536000, immutable',
-        // A revision's bytes never change: its id names them.
-        ETag: `"${revision}-${match[1]}"`,
-      });
-    },
-  );
+  router.get(ROUTES.image, (req: Request<Record<'imageId' | 'revision' | 'name', string>>, res: Response) => {
+    const { imageId, revision, name } = req.params;
+    const image = servedImage(imageId, revision, name);
+    if (!image) return notFound(res);
+    serveBlob(req, res, blobs, image.key, {
+      'Content-Type': image.contentType,
+      'X-Content-Type-Options': 'nosniff',
+      'Content-Security-Policy': SANDBOX,
+      'Cache-Control': 'public, max-age=31536000, immutable',
+      // A revision's bytes never change: its id names them.
+      ETag: `"${revision}-${image.kind}"`,
+    });
+  });
 
-  router.get(
-    '/media/files/:fileId/:revision/:name',
-    (req: Request<Record<'fileId' | 'revision', string>>, res: Response) => {
-      const { fileId, revision } = req.params;
-      if (!ID.test(fileId) || !ID.test(revision)) return notFound(res);
-      const blobKey = `files/${fileId}/${revision}/data`;
-      const expires = typeof req.query.expires === 'string' ? req.query.expires : '';
-      const signature = typeof req.query.signature === 'string' ? req.query.signature : '';
-      const verdict = links.verify(blobKey, expires, signature);
-      if (verdict !== 'ok') {
-        return answerError(
-          res,
-          403,
-          'FORBIDDEN',
-          verdict === 'expired' ? 'The download link has expired' : 'Invalid download link',
-        );
-      }
-      const file = index.fileByBlobKey(blobKey);
-      if (!file) return notFound(res);
-      serveBlob(req, res, blobs, blobKey, {
-        'Content-Type': file.contentType ?? 'application/octet-stream',
-        'Content-Disposition': attachmentDisposition(file.fileName),
-        'X-Content-Type-Options': 'nosniff',
-        'Content-Security-Policy': SANDBOX,
-        'Cache-Control': 'private, no-store',
-        ETag: `"${revision}"`,
-      });
-    },
-  );
+  router.get(ROUTES.file, (req: Request<Record<'fileId' | 'revision', string>>, res: Response) => {
+    const { fileId, revision } = req.params;
+    const blobKey = servedFile(fileId, revision);
+    if (!blobKey) return notFound(res);
+    const expires = typeof req.query.expires === 'string' ? req.query.expires : '';
+    const signature = typeof req.query.signature === 'string' ? req.query.signature : '';
+    const verdict = links.verify(blobKey, expires, signature);
+    if (verdict !== 'ok') {
+      return answerError(
+        res,
+        403,
+        'FORBIDDEN',
+        verdict === 'expired' ? 'The download link has expired' : 'Invalid download link',
+      );
+    }
+    const file = index.fileByBlobKey(blobKey);
+    if (!file) return notFound(res);
+    serveBlob(req, res, blobs, blobKey, {
+      'Content-Type': file.contentType ?? 'application/octet-stream',
+      'Content-Disposition': attachmentDisposition(file.fileName),
+      'X-Content-Type-Options': 'nosniff',
+      'Content-Security-Policy': SANDBOX,
+      'Cache-Control': 'private, no-store',
+      ETag: `"${revision}"`,
+    });
+  });
 
   // Download links are signed for reading only.
-  router.all('/media/files/:fileId/:revision/:name', (_req, res) => {
+  router.all(ROUTES.file, (_req, res) => {
     res.setHeader('Allow', 'GET, HEAD');
     answerError(res, 403, 'FORBIDDEN', 'Download links are signed for GET only');
   });

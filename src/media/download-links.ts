@@ -1,4 +1,4 @@
-import path from 'node:path';
+import { filePublicPath } from '../providers/local/layout';
 import type { Signer } from '../security/signing';
 
 const PURPOSE = 'download-url';
@@ -16,8 +16,8 @@ export class DownloadLinks {
   create(blobKey: string, fileName: string): string {
     const expires = Math.floor(this.now() / 1000) + this.ttlSeconds;
     const signature = this.signer.mac(PURPOSE, `${blobKey}\n${expires}`);
-    const folder = path.posix.dirname(blobKey);
-    return `${this.publicUrl()}/media/${folder}/${servedNameSegment(fileName)}?expires=${expires}&signature=${signature}`;
+    const publicPath = filePublicPath(blobKey, servedNameSegment(fileName));
+    return `${this.publicUrl()}${publicPath}?expires=${expires}&signature=${signature}`;
   }
 
   verify(blobKey: string, expires: string, signature: string): 'ok' | 'expired' | 'invalid' {

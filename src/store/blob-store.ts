@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
+import { REVISION_KINDS } from '../providers/local/layout';
 
 /** Prefix of files being written; they are invisible to readers and swept at start-up. */
 export const TEMP_PREFIX = '.tmp-';
@@ -69,7 +70,7 @@ export class BlobStore {
    */
   async sweepOrphanRevisions(referenced: ReadonlySet<string>): Promise<number> {
     let removed = 0;
-    for (const kind of ['images', 'files']) {
+    for (const kind of REVISION_KINDS) {
       const kindDir = path.join(this.root, kind);
       for (const owner of await readdirOrEmpty(kindDir)) {
         const ownerDir = path.join(kindDir, owner);

@@ -2,6 +2,7 @@ import type { Statement } from 'better-sqlite3';
 import type { SqliteDatabase } from './database';
 import type { FileRecord, ImageRecord, MediaStatus, ProviderName, StoredVariant } from '../domain/model';
 import { asGraphQLInt, clampOrdering, MAX_ORDERING } from '../domain/ordering';
+import { revisionFolderOf } from '../providers/local/layout';
 
 /** The columns of an image that a write may change. */
 export type ImagePatch = Partial<Omit<ImageRecord, 'id' | 'provider' | 'productId' | 'imageId' | 'createdAt'>>;
@@ -444,8 +445,7 @@ export class MediaIndex {
       )
       .pluck()
       .all() as string[];
-    // Image keys name their revision folder; file keys name the `data` file inside it.
-    return new Set(keys.map((key) => (key.startsWith('files/') ? key.slice(0, key.lastIndexOf('/')) : key)));
+    return new Set(keys.map(revisionFolderOf));
   }
 
   /** Runs `fn` in one write transaction. */

@@ -5,6 +5,14 @@ import { EXTENSION_BY_TYPE, isAllowedImageType } from '../../domain/content-type
 import { catchMediaError, fail, ok, type Result } from '../../domain/errors';
 import type { FileRecord, ImageRecord, StoredVariant } from '../../domain/model';
 import type { ImageProcessor } from '../../media/processing/types';
+import {
+  fileDataKey,
+  fileFolderKey,
+  imageFolderKey,
+  imagePublicPath,
+  imageRevisionKey,
+  revisionFolderOf,
+} from './layout';
 import type { DownloadLinks } from '../../media/download-links';
 import { subgraphUploadTarget, type UploadGrants } from '../../media/upload-grants';
 import { fsyncPath, TEMP_PREFIX, type BlobStore } from '../../store/blob-store';
@@ -19,9 +27,6 @@ import type {
   MediaProviderAdapter,
   ReceivedBytes,
 } from '../provider';
-
-/** Where LOCAL renditions are served from, below the subgraph's public URL. */
-export const MEDIA_PATH = '/media';
 
 const LOCAL_CAPABILITIES: MediaCapability[] = [
   'REQUEST_IMAGE_UPLOAD',
@@ -99,24 +104,24 @@ export class LocalProvider implements MediaProviderAdapter {
       return Promise.resolve(fail('UNSUPPORTED_MEDIA_TYPE', `${bytes.contentType} is not an allowed image type`));
     }
     const revision = randomUUID();
-    const folderKey = `images/${image.imageId}`;
+    const folderKey = imageFolderKey(image.imageId);
     return this.buildRevision(folderKey, revision, async (staging) => {
       // The bytes as received stay private (`source.*`, never served); what is served is rendered from them.
       const sourcePath = path.join(staging, `source.${EXTENSION_BY_TYPE[bytes.contentType]}`);
       await fs.rename(bytes.path, sourcePath);
       const rendered = await this.options.images.render(sourcePath, bytes.contentType, staging);
-      const base = `${MEDIA_PATH}/${folderKey}/${revision}`;
+      const served = (fileName: string) => imagePublicPath(image.imageId, revision, fileName);
       const size = { width: rendered.width, height: rendered.height };
       const variants: StoredVariant[] = [
         {
           kind: 'ORIGINAL',
-          location: `${base}/${rendered.original.fileName}`,
+          location: served(rendered.original.fileName),
           ...size,
           contentType: rendered.original.contentType,
         },
         ...rendered.renditions.map((r) => ({
           kind: r.kind,
-          location: `${base}/${r.fileName}`,
+          location: served(r.fileName),
           width: r.width,
           height: r.height,
           contentType: r.contentType,
@@ -128,7 +133,7 @@ export class LocalProvider implements MediaProviderAdapter {
         contentType: bytes.contentType,
         byteSize: rendered.original.byteSize,
         sha256: bytes.sha256,
-        blobKey: `${folderKey}/${revision}`,
+        blobKey: imageRevisionKey(image.imageId, revision),
         variants,
       });
     });
@@ -136,7 +141,7 @@ export class LocalProvider implements MediaProviderAdapter {
 
   async writeFile(file: FileRecord, bytes: ReceivedBytes): Promise<Result<FilePatch>> {
     const revision = randomUUID();
-    const folderKey = `files/${file.fileId}`;
+    const folderKey = fileFolderKey(file.fileId);
     return this.buildRevision(folderKey, revision, async (staging) => {
       await fs.rename(bytes.path, path.join(staging, 'data'));
       return ok<FilePatch>({
@@ -144,7 +149,7 @@ export class LocalProvider implements MediaProviderAdapter {
         contentType: bytes.contentType,
         byteSize: bytes.byteSize,
         sha256: bytes.sha256,
-        blobKey: `${folderKey}/${revision}/data`,
+        blobKey: fileDataKey(file.fileId, revision),
       });
     });
   }
@@ -159,7 +164,7 @@ export class LocalProvider implements MediaProviderAdapter {
 
   async discardFileRevision(before: FileRecord, after: FileRecord): Promise<void> {
     if (before.blobKey && before.blobKey !== after.blobKey) {
-      await this.options.blobs.removeFolder(path.posix.dirname(before.blobKey));
+      await this.options.blobs.removeFolder(revisionFolderOf(before.blobKey));
     }
   }
 

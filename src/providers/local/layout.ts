@@ -1,0 +1,93 @@
+/**
+ * LOCAL's storage layout, in one place: the blob keys of image and file
+ * revisions, the public paths they are served under, and how either is read
+ * back. The provider, the media routes, the download links, the index's
+ * orphan sweep and the blob store all ask this module; none spells a key.
+ *
+ * - an image revision: folder `images/<imageId>/<revision>/` holding
+ *   `source.<ext>` (the bytes as received, never served), `original.<ext>`
+ *   and the renditions; served as `/media/images/<imageId>/<revision>/<name>`;
+ * - a file revision: `files/<fileId>/<revision>/data`; served only through a
+ *   signed link, `/media/files/<fileId>/<revision>/<name for the browser>`.
+ */
+
+/** Where LOCAL media is served, below the subgraph's public URL. */
+export const MEDIA_PATH = '/media';
+
+/** The top-level folders of revisions, one per kind of media. */
+export const REVISION_KINDS = ['images', 'files'] as const;
+
+/** Ids and revisions the subgraph makes: lower-case UUIDs. */
+const LAYOUT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/** Files of an image revision that are served, and their types by extension. */
+const SERVED_IMAGE_FILE = /^(original|standard|low|thumbnail)\.(png|jpg|gif|webp|tif|avif)$/;
+const TYPE_BY_EXTENSION: Record<string, string> = {
+  png: 'image/png',
+  jpg: 'image/jpeg',
+  gif: 'image/gif',
+  webp: 'image/webp',
+  tif: 'image/tiff',
+  avif: 'image/avif',
+};
+
+/** Express route patterns of the served paths. */
+export const ROUTES = {
+  image: `${MEDIA_PATH}/images/:imageId/:revision/:name`,
+  file: `${MEDIA_PATH}/files/:fileId/:revision/:name`,
+} as const;
+
+/** The folder key of one image revision. */
+export function imageRevisionKey(imageId: string, revision: string): string {
+  return `images/${imageId}/${revision}`;
+}
+
+/** The folder holding every revision of an image, where a new revision is built. */
+export function imageFolderKey(imageId: string): string {
+  return `images/${imageId}`;
+}
+
+/** The folder holding every revision of a file. */
+export function fileFolderKey(fileId: string): string {
+  return `files/${fileId}`;
+}
+
+/** The blob key of a file revision's bytes. */
+export function fileDataKey(fileId: string, revision: string): string {
+  return `files/${fileId}/${revision}/data`;
+}
+
+/** The public path of one served file of an image revision. */
+export function imagePublicPath(imageId: string, revision: string, fileName: string): string {
+  return `${MEDIA_PATH}/${imageRevisionKey(imageId, revision)}/${fileName}`;
+}
+
+/** The revision folder a stored blob key belongs to (an image key is its folder; a file key names `data` in it). */
+export function revisionFolderOf(blobKey: string): string {
+  return blobKey.startsWith('files/') ? blobKey.slice(0, blobKey.lastIndexOf('/')) : blobKey;
+}
+
+/** The public path of a file revision (before its signature), from the blob key of its bytes. */
+export function filePublicPath(dataKey: string, nameSegment: string): string {
+  return `${MEDIA_PATH}/${revisionFolderOf(dataKey)}/${nameSegment}`;
+}
+
+/** A requested image path read back: the blob to serve and its type, or undefined for no such path. */
+export function servedImage(
+  imageId: string,
+  revision: string,
+  name: string,
+): { key: string; contentType: string; kind: string } | undefined {
+  const match = SERVED_IMAGE_FILE.exec(name);
+  if (!LAYOUT_ID.test(imageId) || !LAYOUT_ID.test(revision) || !match) return undefined;
+  return {
+    key: `${imageRevisionKey(imageId, revision)}/${name}`,
+    contentType: TYPE_BY_EXTENSION[match[2]!]!,
+    kind: match[1]!,
+  };
+}
+
+/** A requested file path read back: the blob key of its bytes, or undefined for no such path. */
+export function servedFile(fileId: string, revision: string): string | undefined {
+  return LAYOUT_ID.test(fileId) && LAYOUT_ID.test(revision) ? fileDataKey(fileId, revision) : undefined;
+}
