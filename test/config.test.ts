@@ -4,6 +4,16 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { ConfigError, environment, loadConfig } from '../src/config/config';
 
+/** Runs the real start (`src/main.ts`) with `env` in `cwd`; for starts that must stop with a message. */
+function startMain(env: NodeJS.ProcessEnv, cwd?: string) {
+  return spawnSync(path.join(__dirname, '../node_modules/.bin/tsx'), [path.join(__dirname, '../src/main.ts')], {
+    cwd,
+    env,
+    encoding: 'utf8',
+    timeout: 20_000,
+  });
+}
+
 describe('configuration', () => {
   it('has the contract defaults', () => {
     const config = loadConfig({});
@@ -90,11 +100,7 @@ describe('configuration', () => {
   });
 
   it('stops the real start with a message naming the variable', () => {
-    const result = spawnSync(
-      path.join(__dirname, '../node_modules/.bin/tsx'),
-      [path.join(__dirname, '../src/main.ts')],
-      { env: { ...process.env, MEDIA_MAX_FILE_BYTES: '-1' }, encoding: 'utf8', timeout: 20_000 },
-    );
+    const result = startMain({ ...process.env, MEDIA_MAX_FILE_BYTES: '-1' });
     expect(result.status).toBe(1);
     expect(result.stderr).toContain('MEDIA_MAX_FILE_BYTES');
   });
@@ -106,11 +112,7 @@ describe('configuration', () => {
     expect(() =>
       loadConfig({ MEDIA_HTTP_REQUEST_TIMEOUT_MS: '10000', MEDIA_HTTP_HEADERS_TIMEOUT_MS: '5000' }),
     ).not.toThrow();
-    const result = spawnSync(
-      path.join(__dirname, '../node_modules/.bin/tsx'),
-      [path.join(__dirname, '../src/main.ts')],
-      { env: { ...process.env, MEDIA_HTTP_REQUEST_TIMEOUT_MS: '10000' }, encoding: 'utf8', timeout: 20_000 },
-    );
+    const result = startMain({ ...process.env, MEDIA_HTTP_REQUEST_TIMEOUT_MS: '10000' });
     expect(result.status).toBe(1);
     expect(result.stderr).toContain('MEDIA_HTTP_REQUEST_TIMEOUT_MS');
     expect(result.stderr).toContain('MEDIA_HTTP_HEADERS_TIMEOUT_MS');
@@ -147,11 +149,7 @@ describe('configuration', () => {
       const folder = folderWith('MEDIA_DEFAULT_PROVIDER=nowhere\n');
       const env = { ...process.env };
       delete env.MEDIA_DEFAULT_PROVIDER;
-      const result = spawnSync(
-        path.join(__dirname, '../node_modules/.bin/tsx'),
-        [path.join(__dirname, '../src/main.ts')],
-        { cwd: folder, env, encoding: 'utf8', timeout: 20_000 },
-      );
+      const result = startMain(env, folder);
       expect(result.status).toBe(1);
       expect(result.stderr).toContain('MEDIA_DEFAULT_PROVIDER (from .env)');
     });
