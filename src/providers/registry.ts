@@ -2,7 +2,7 @@ import type { Config } from '../config/config';
 import type { ImageProcessor } from '../media/processing/types';
 import type { UploadGrants } from '../media/upload-grants';
 import { DodoPaymentsProvider } from './dodo-payments/dodo-payments-provider';
-import type { CallPolicy } from './http/provider-call';
+import type { CallPolicy } from './transport/provider-call';
 import { KelviqProvider } from './kelviq/kelviq-provider';
 import { unconfiguredProvider } from './not-configured';
 import type { MediaProviderAdapter } from './provider';

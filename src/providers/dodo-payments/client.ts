@@ -2,7 +2,7 @@ import DodoPayments from 'dodopayments';
 import { z } from 'zod';
 import type { Result } from '../../domain/errors';
 import type { ReceivedBytes } from '../provider';
-import { ProviderHttpClient } from '../http/http-client';
+import { ProviderHttpClient } from '../transport/http-client';
 import {
   AttemptError,
   callProvider,
@@ -10,7 +10,7 @@ import {
   parseRetryAfter,
   type AttemptFailure,
   type CallPolicy,
-} from '../http/provider-call';
+} from '../transport/provider-call';
 import { openAsBlob } from 'node:fs';
 
 /** What Dodo answers to both upload operations: an S3 URL to PUT the bytes to within 60 s. */

@@ -1,7 +1,7 @@
 import { catchMediaError, ok, type Result } from '../../domain/errors';
 import type { FileRecord, ImageRecord, UploadTarget } from '../../domain/model';
 import type { FilePatch, ImagePatch } from '../../store/media-index';
-import type { CallPolicy } from '../http/provider-call';
+import type { CallPolicy } from '../transport/provider-call';
 import type {
   FileUploadRequest,
   ImageChanges,

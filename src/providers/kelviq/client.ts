@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Result } from '../../domain/errors';
-import { endpoint, ProviderHttpClient } from '../http/http-client';
-import { providerMessage, type CallPolicy } from '../http/provider-call';
+import { endpoint, ProviderHttpClient } from '../transport/http-client';
+import { providerMessage, type CallPolicy } from '../transport/provider-call';
 
 /** Kelviq's `ProductImage`; every property is optional in its schema. */
 const productImage = z.object({

@@ -1,7 +1,7 @@
 import { fail, ok, type Result } from '../../domain/errors';
 import type { FileRecord, ImageRecord } from '../../domain/model';
 import type { FilePatch, ImagePatch } from '../../store/media-index';
-import type { CallPolicy } from '../http/provider-call';
+import type { CallPolicy } from '../transport/provider-call';
 import type { ImageChanges, ImageContent, IssuedUpload, MediaCapability, MediaProviderAdapter } from '../provider';
 import { notOffered, REMOTE_PROVIDER_TRAITS } from '../traits';
 import { KelviqClient, type KelviqImageUpdate, type KelviqProductImage } from './client';

@@ -2,8 +2,8 @@ import { openAsBlob } from 'node:fs';
 import { z } from 'zod';
 import { EXTENSION_BY_TYPE } from '../../domain/content-type';
 import type { Result } from '../../domain/errors';
-import { endpoint, ProviderHttpClient } from '../http/http-client';
-import { providerMessage, type CallPolicy } from '../http/provider-call';
+import { endpoint, ProviderHttpClient } from '../transport/http-client';
+import { providerMessage, type CallPolicy } from '../transport/provider-call';
 import type { ReceivedBytes } from '../provider';
 
 const rendition = z.object({ url: z.string(), width: z.number(), height: z.number() });

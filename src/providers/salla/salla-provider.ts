@@ -1,7 +1,7 @@
 import { catchMediaError, fail, ok, type Result } from '../../domain/errors';
 import type { FileRecord, ImageRecord, StoredVariant } from '../../domain/model';
 import type { FilePatch, ImagePatch } from '../../store/media-index';
-import type { CallPolicy } from '../http/provider-call';
+import type { CallPolicy } from '../transport/provider-call';
 import type { ImageChanges, ImageContent, IssuedUpload, MediaCapability, MediaProviderAdapter } from '../provider';
 import type { ImageProcessor } from '../../media/processing/types';
 import { receivedImagePatch } from '../received-image';

@@ -1,8 +1,8 @@
 import { openAsBlob } from 'node:fs';
 import { z } from 'zod';
 import type { Result } from '../../domain/errors';
-import { endpoint, ProviderHttpClient } from '../http/http-client';
-import { providerMessage, type CallPolicy } from '../http/provider-call';
+import { endpoint, ProviderHttpClient } from '../transport/http-client';
+import { providerMessage, type CallPolicy } from '../transport/provider-call';
 import type { ReceivedBytes } from '../provider';
 import type { SuperOfficeCredentials, SuperOfficeSettings } from './settings';
 

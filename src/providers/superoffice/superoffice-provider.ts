@@ -2,7 +2,7 @@ import { catchMediaError, ok, type Result } from '../../domain/errors';
 import type { FileRecord, ImageRecord } from '../../domain/model';
 import { subgraphUploadTarget, type UploadGrants } from '../../media/upload-grants';
 import type { FilePatch, ImagePatch } from '../../store/media-index';
-import type { CallPolicy } from '../http/provider-call';
+import type { CallPolicy } from '../transport/provider-call';
 import type {
   ImageChanges,
   ImageContent,
