@@ -2,6 +2,7 @@ import type { ApolloServerOptionsWithSchema, ApolloServerPlugin } from '@apollo/
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import { GraphQLError, Kind, type GraphQLFormattedError, type OperationDefinitionNode } from 'graphql';
 import type { GraphQLContext } from './context';
+import { RESPONSE_TOO_LARGE } from './response-budget';
 import { currentLog } from '../observability/log';
 
 /** Shape limits applied to every operation before it runs; each has an environment variable (see SECURITY.md). */
@@ -70,6 +71,7 @@ const CLIENT_FACING_CODES = new Set([
   'PERSISTED_QUERY_NOT_SUPPORTED',
   'UNAUTHENTICATED',
   'INVALID_ID',
+  RESPONSE_TOO_LARGE,
 ]);
 
 /** What a client sees of an unexpected failure. */

@@ -7,6 +7,7 @@ import {
   type GraphQLResolveInfo,
   type SelectionSetNode,
 } from 'graphql';
+import { currentLog } from '../observability/log';
 
 /** The error code of a response refused for its size. */
 export const RESPONSE_TOO_LARGE = 'RESPONSE_TOO_LARGE';
@@ -30,11 +31,16 @@ export class ResponseBudget {
 
   constructor(readonly maxBytes: number) {}
 
-  /** Charges a resolved list; throws `RESPONSE_TOO_LARGE` once the budget is spent. */
+  /**
+   * Charges a resolved list for every selection of its field (a query may
+   * select `images` several times under one response key; each renders);
+   * throws `RESPONSE_TOO_LARGE` once the budget is spent.
+   */
   chargeList(items: readonly object[], info: GraphQLResolveInfo): void {
     if (!this.exceeded) {
-      const selection = info.fieldNodes[0]?.selectionSet;
-      for (const item of items) this.spent += estimateItem(item, selection, info.fragments);
+      for (const node of info.fieldNodes) {
+        for (const item of items) this.spent += estimateItem(item, node.selectionSet, info.fragments);
+      }
       this.exceeded = this.spent > this.maxBytes;
     }
     if (this.exceeded) throw this.error();
@@ -73,7 +79,8 @@ function estimateValue(
   fragments: Record<string, FragmentDefinitionNode>,
 ): number {
   if (value === null || value === undefined) return 4;
-  if (typeof value === 'string') return value.length + 2;
+  // UTF-8 bytes, as the response is sent; control characters are escaped as \uXXXX.
+  if (typeof value === 'string') return Buffer.byteLength(value) + 2 + countControls(value) * 5;
   if (typeof value === 'number') return 12;
   if (typeof value === 'boolean') return 5;
   if (Array.isArray(value)) {
@@ -88,6 +95,12 @@ function estimateValue(
     bytes += own === undefined ? UNSEEN_VALUE_BYTES : estimateValue(own, field.selectionSet, fragments);
   }
   return bytes;
+}
+
+function countControls(text: string): number {
+  let count = 0;
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) < 0x20 || text.charCodeAt(i) === 0x22) count++;
+  return count;
 }
 
 function selectedFields(selection: SelectionSetNode, fragments: Record<string, FragmentDefinitionNode>): FieldNode[] {
@@ -110,6 +123,8 @@ export function responseBudgetPlugin<C extends { budget: ResponseBudget }>(): Ap
       Promise.resolve({
         willSendResponse: ({ response, contextValue }) => {
           if (contextValue.budget.exceeded && response.body.kind === 'single') {
+            // One line per refused request, not one per resolver that hit the limit.
+            currentLog().info({ maxResponseBytes: contextValue.budget.maxBytes }, 'response refused as too large');
             response.body.singleResult = { errors: [contextValue.budget.error()] };
           }
           return Promise.resolve();

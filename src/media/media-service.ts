@@ -611,6 +611,20 @@ export class MediaService {
     const usable = this.usableProvider(record.provider);
     if (!usable.ok) return refuse(usable);
     let stored = false;
+    // A sender that leaves mid-body frees the URL at once, not when the spool notices: the client may retry
+    // as soon as it sees its connection end.
+    const release = () => {
+      try {
+        this.options.index.releaseUploadToken(grant.jti);
+      } catch (err) {
+        // A full disk can refuse even this delete; the claim then lapses with the URL (and at the next start).
+        currentLog().error({ error: String((err as Error).message) }, 'upload claim could not be released');
+      }
+    };
+    const releaseIfAbandoned = () => {
+      if (!stored && !(body as Readable & { complete?: boolean }).complete) release();
+    };
+    body.once('close', releaseIfAbandoned);
     try {
       const result = await this.withIncomingFile(async (spoolPath) => {
         const spooled = await this.spool(body, spoolPath, grant.maxBytes, 'put');
@@ -655,8 +669,9 @@ export class MediaService {
       if (err instanceof StalledUpload) return { ok: false, error: { code: UPLOAD_STALLED, message: err.message } };
       throw err;
     } finally {
+      body.off('close', releaseIfAbandoned);
       if (stored) this.options.index.spendUploadToken(grant.jti);
-      else this.options.index.releaseUploadToken(grant.jti);
+      else release();
     }
   }
 

@@ -72,6 +72,9 @@ export async function spoolToFile(
     if (isNoSpaceError(err)) throw new StorageFullError();
     if (err instanceof UploadStalled) throw new SourceStreamError(err);
     if (sourceError !== undefined) throw new SourceStreamError(sourceError);
+    // The sender may have gone (aborted, reset) before this listener was attached: then the source is already
+    // destroyed and the error is not the disk's (which would carry a syscall).
+    if (source.destroyed && (err as NodeJS.ErrnoException).syscall === undefined) throw new SourceStreamError(err);
     throw err;
   } finally {
     clearTimeout(idle);

@@ -1,4 +1,5 @@
 import http from 'node:http';
+import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { listFiles } from '../helpers/files';
@@ -151,4 +152,26 @@ it('a PUT with no Content-Length over the limit is answered 413 while it streams
   const res = await rawRequest(t.url, head, chunk(Buffer.alloc(MAX_IMAGE_BYTES + 10, 1)), 10_000);
   expect(res.status).toBe(413);
   expect(incoming()).toEqual([]);
+});
+
+it('a sender that leaves mid-body frees the URL at once and is no error of the subgraph', async () => {
+  const { upload } = await requestImage(t, { productId: 'put-gone' });
+  const png = await makeImage(40, 40);
+  const { pathname } = new URL(upload.url);
+  const before = t.logs().length;
+  const head = `PUT ${pathname} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: ${png.length + 100}\r\n\r\n`;
+  await new Promise<void>((resolve) => {
+    const socket = net.connect(Number(new URL(t.url).port), '127.0.0.1', () => {
+      socket.write(head);
+      socket.end(png); // 100 bytes short, then gone
+    });
+    socket.on('close', () => resolve());
+    socket.on('error', () => resolve());
+    socket.resume();
+  });
+  // Straight away: the URL is free again.
+  expect((await putBytes(upload, png)).status).toBe(200);
+  expect(incoming()).toEqual([]);
+  const lines = t.logs().slice(before);
+  expect(lines.filter((line) => line.level === 'error')).toEqual([]);
 });

@@ -1,8 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { startChildServer, type ChildServer } from '../helpers/child-server';
 import { makeImage } from '../helpers/images';
-import { graphqlClient, requestImage, tempDataDir, type TestServer } from '../helpers/server';
-import { putBytes } from '../helpers/server';
+import {
+  graphqlClient,
+  putBytes,
+  requestImage,
+  startTestServer,
+  tempDataDir,
+  type TestServer,
+} from '../helpers/server';
 import { openDatabase } from '../../src/store/database';
 import { MediaIndex } from '../../src/store/media-index';
 import { readFileSync } from 'node:fs';
@@ -91,5 +97,44 @@ describe('a response-size bound that 1,000 representations of a full product can
     expect((await fetch(`${child.url}/healthz`)).status).toBe(200);
     const again = await gql(QUERY, { representations: [{ __typename: 'Product', id: PRODUCT }] });
     expect(again.body.data._entities[0].images).toHaveLength(IMAGES);
+  });
+});
+
+describe('the estimate cannot be dodged', () => {
+  let t: TestServer;
+  const product = 'dodge';
+  beforeAll(async () => {
+    t = await startTestServer({ MEDIA_MAX_RESPONSE_BYTES: '200000' });
+    for (let i = 0; i < 20; i++)
+      await requestImage(t, { productId: product, alt: '漢'.repeat(1000), name: 'n'.repeat(255) });
+  });
+  afterAll(() => t.stop());
+
+  const entities = (selection: string, count: number) =>
+    t.gql(`query($r: [_Any!]!) { _entities(representations: $r) { ... on Product { ${selection} } } }`, {
+      r: Array.from({ length: count }, () => ({ __typename: 'Product', id: product })),
+    });
+
+  it('counts UTF-8 bytes, not characters', async () => {
+    // 20 x 3000 bytes of alt per product: 4 products are ~240 KB.
+    const res = await entities('images(includePending: true) { alt }', 4);
+    expect(res.body.errors?.[0]?.extensions?.code).toBe('RESPONSE_TOO_LARGE');
+    const small = await entities('images(includePending: true) { alt }', 2);
+    expect(small.body.errors).toBeUndefined();
+  });
+
+  it('counts every selection of a field under one response key', async () => {
+    const res = await entities('images(includePending: true) { id } images(includePending: true) { alt name }', 4);
+    expect(res.body.errors).toHaveLength(1);
+    expect(res.body.errors?.[0]?.extensions?.code).toBe('RESPONSE_TOO_LARGE');
+  });
+
+  it('a refused request logs one line, not one per resolver, and none at error level', async () => {
+    const before = t.logs().length;
+    const res = await entities('images(includePending: true) { alt }', 200);
+    expect(res.body.errors?.[0]?.extensions?.code).toBe('RESPONSE_TOO_LARGE');
+    const lines = t.logs().slice(before);
+    expect(lines.filter((line) => line.level === 'error')).toEqual([]);
+    expect(lines.filter((line) => line.msg === 'response refused as too large')).toHaveLength(1);
   });
 });

@@ -140,6 +140,82 @@ describe('what is served carries no metadata and nothing after the image', () =>
     expect((await pixels(original)).equals(await pixels(tiff))).toBe(true);
   });
 
+  it('data hidden inside kept JPEG segments goes: a JFXX thumbnail with its own EXIF, an APP0 or Adobe tail, a fake ICC profile', async () => {
+    const jpeg = await makeImage(40, 30, 'jpeg');
+    const thumbnail = await sharp(await makeImage(8, 8, 'jpeg'))
+      .withExif({ IFD0: { Artist: 'Alice Photographer' } })
+      .jpeg()
+      .toBuffer();
+    let uploaded = withSegment(jpeg, 0xe0, Buffer.concat([Buffer.from('JFXX\0\x10', 'latin1'), thumbnail]));
+    uploaded = withSegment(
+      uploaded,
+      0xe0,
+      Buffer.from('JFIF\0\x01\x01\x00\x00\x01\x00\x01\x00\x00SecretCam', 'latin1'),
+    );
+    uploaded = withSegment(uploaded, 0xee, Buffer.from('Adobe\0\x64\x00\x00\x00\x00\x01TopSecretComment', 'latin1'));
+    uploaded = withSegment(uploaded, 0xe2, Buffer.from('ICC_PROFILE\0\x01\x01xmp-author', 'latin1'));
+    const { original, served } = await uploadAndFetch(uploaded);
+    for (const bytes of served.values()) expectNoSecrets(bytes);
+    expect((await sharp(original).metadata()).exif).toBeUndefined();
+    expect((await pixels(original)).equals(await pixels(jpeg))).toBe(true);
+  });
+
+  it('PNG, WebP and GIF are re-encoded: bytes after the zlib stream, extra chunks, sub-blocks or nested chunks go', async () => {
+    const png = await makeImage(10, 10, 'png');
+    // An extra IDAT after the image data, and a pHYs with bytes past its 9.
+    const chunk = (type: string, data: Buffer) => {
+      const out = Buffer.alloc(12 + data.length);
+      out.writeUInt32BE(data.length, 0);
+      out.write(type, 4, 'latin1');
+      data.copy(out, 8);
+      return out;
+    };
+    const iend = png.length - 12;
+    const pngUploaded = Buffer.concat([
+      png.subarray(0, 33),
+      chunk('pHYs', Buffer.concat([Buffer.alloc(9), Buffer.from('SecretCam')])),
+      png.subarray(33, iend),
+      chunk('IDAT', Buffer.from('Alice Photographer')),
+      png.subarray(iend),
+    ]);
+    const fromPng = await uploadAndFetch(pngUploaded);
+    for (const bytes of fromPng.served.values()) expectNoSecrets(bytes);
+    expect((await pixels(fromPng.original)).equals(await pixels(png))).toBe(true);
+
+    const gif = await makeImage(12, 12, 'gif');
+    const at = 13 + (gif[10]! & 0x80 ? 3 * 2 ** ((gif[10]! & 0x07) + 1) : 0);
+    const loop = Buffer.from([
+      0x21,
+      0xff,
+      11,
+      ...Buffer.from('NETSCAPE2.0'),
+      3,
+      1,
+      0,
+      0,
+      9,
+      ...Buffer.from('xmp-autho'),
+      0,
+    ]);
+    const fromGif = await uploadAndFetch(Buffer.concat([gif.subarray(0, at), loop, gif.subarray(at)]));
+    for (const bytes of fromGif.served.values()) expectNoSecrets(bytes);
+
+    const webp = await makeImage(16, 16, 'webp');
+    // Bytes past the coded frame inside its own chunk.
+    const size = webp.readUInt32LE(16);
+    const extra = Buffer.from('TopSecretComment');
+    const body = Buffer.concat([webp.subarray(20, 20 + size), extra]);
+    const frame = Buffer.alloc(8);
+    frame.write('VP8 ', 0, 'latin1');
+    frame.writeUInt32LE(body.length, 4);
+    const riff = Buffer.alloc(12);
+    riff.write('RIFF', 0, 'latin1');
+    riff.writeUInt32LE(4 + 8 + body.length, 4);
+    riff.write('WEBP', 8, 'latin1');
+    const fromWebp = await uploadAndFetch(Buffer.concat([riff, frame, body]));
+    for (const bytes of fromWebp.served.values()) expectNoSecrets(bytes);
+  });
+
   it('a malformed container is refused, storing nothing', async () => {
     const jpeg = await makeImage(20, 20, 'jpeg');
     // Cut inside the entropy-coded data: no end of image.

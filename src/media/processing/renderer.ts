@@ -9,7 +9,7 @@ import path from 'node:path';
 import sharp from 'sharp';
 import { EXTENSION_BY_TYPE } from '../../domain/content-type';
 import { MediaFailure } from '../../domain/errors';
-import { LOSSLESS_REWRITE_TYPES, stripMetadata } from './containers';
+import { isLosslessWebp, LOSSLESS_REWRITE_TYPES, stripMetadata } from './containers';
 import {
   tooCostlyToDecode,
   type DecodeLimits,
@@ -95,7 +95,10 @@ function decodeFailure(err: unknown): Error {
  * it against the limits: over the pixel limit is FILE_TOO_LARGE, too many
  * pages or no decodable header is UNSUPPORTED_MEDIA_TYPE.
  */
-export async function probe(file: string, limits: DecodeLimits): Promise<ImageSize & { orientation: number }> {
+export async function probe(
+  file: string,
+  limits: DecodeLimits,
+): Promise<ImageSize & { orientation: number; pages: number }> {
   let meta: sharp.Metadata;
   try {
     // The header only; the pixel limit is checked below, with the sizes in the message.
@@ -115,16 +118,18 @@ export async function probe(file: string, limits: DecodeLimits): Promise<ImageSi
       `The image has ${meta.pages} pages or frames; the limit is ${limits.maxPages} (MEDIA_MAX_IMAGE_PAGES)`,
     );
   }
-  return { width, height, orientation: meta.orientation ?? 1 };
+  return { width, height, orientation: meta.orientation ?? 1, pages: meta.pages ?? 1 };
 }
 
 /**
  * Writes the served original and every rendition of `source` into `folder`,
- * decoding the image once: JPEG, PNG, WebP and GIF originals are rewritten
- * without their metadata (no decode), and the renditions come from one
- * shrink-on-load decode of that original, resized to the largest box; TIFF
- * and AVIF are decoded once at full size, and both the re-encoded original
- * and the renditions come from those pixels.
+ * decoding the image once: a JPEG original is rewritten without its metadata
+ * (no decode) and the renditions come from one shrink-on-load decode of it;
+ * other formats are decoded once at full size, and both the re-encoded
+ * original (lossless for PNG, TIFF and lossless WebP) and the renditions come
+ * from those pixels. Animated GIF and WebP originals are re-encoded frame by
+ * frame in their own format (a second decode, of every frame) and their
+ * renditions come from the first frame.
  */
 export async function render(
   source: string,
@@ -134,14 +139,25 @@ export async function render(
 ): Promise<RenderedImage> {
   const deadline = new Deadline(limits.timeoutMs);
   const size = await probe(source, limits);
+  const animated = (contentType === 'image/gif' || contentType === 'image/webp') && size.pages > 1;
   const originalName = `original.${EXTENSION_BY_TYPE[contentType]}`;
   const originalPath = path.join(folder, originalName);
   const largestBox = RENDITION_BOXES[0]!.box;
   let pixels: { data: Buffer; info: sharp.OutputInfo };
   try {
-    // Only JPEG carries its orientation over a rewrite; other oriented images are re-encoded upright.
-    if (LOSSLESS_REWRITE_TYPES.has(contentType) && (contentType === 'image/jpeg' || size.orientation === 1)) {
-      await fs.writeFile(originalPath, stripMetadata(await fs.readFile(source), contentType, size.orientation));
+    if (LOSSLESS_REWRITE_TYPES.has(contentType) || animated) {
+      if (animated) {
+        // Every frame, re-encoded in its own format: the original keeps its animation and nothing else.
+        const frames = sharp(source, { limitInputPixels: limits.maxPixels, failOn: 'error', animated: true });
+        const lossless = contentType === 'image/webp' && isLosslessWebp(await fs.readFile(source));
+        await (
+          contentType === 'image/gif' ? frames.gif() : frames.webp(lossless ? { lossless: true } : { quality: 90 })
+        )
+          .timeout({ seconds: deadline.seconds() })
+          .toFile(originalPath);
+      } else {
+        await fs.writeFile(originalPath, stripMetadata(await fs.readFile(source), contentType, size.orientation));
+      }
       pixels = await open(originalPath, limits)
         .rotate()
         .resize({ width: largestBox, height: largestBox, fit: 'inside', withoutEnlargement: true })
@@ -154,7 +170,10 @@ export async function render(
         .raw()
         .timeout({ seconds: deadline.seconds() })
         .toBuffer({ resolveWithObject: true });
-      await reencode(fromPixels(pixels), contentType).timeout({ seconds: deadline.seconds() }).toFile(originalPath);
+      const lossless = contentType === 'image/webp' && isLosslessWebp(await fs.readFile(source));
+      await reencode(fromPixels(pixels), contentType, lossless)
+        .timeout({ seconds: deadline.seconds() })
+        .toFile(originalPath);
     }
   } catch (err) {
     throw decodeFailure(err);
@@ -187,12 +206,12 @@ export async function render(
 }
 
 /** The served original in its own format, from decoded pixels (metadata is never written: sharp's default). */
-function reencode(image: sharp.Sharp, contentType: string): sharp.Sharp {
+function reencode(image: sharp.Sharp, contentType: string, lossless: boolean): sharp.Sharp {
   switch (contentType) {
     case 'image/avif':
       return image.avif({ quality: 80, effort: 2 });
     case 'image/webp':
-      return image.webp({ quality: 90 });
+      return image.webp(lossless ? { lossless: true } : { quality: 90 });
     case 'image/png':
       return image.png();
     case 'image/gif':
