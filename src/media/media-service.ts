@@ -1,21 +1,10 @@
-import { currentLog } from '../observability/log';
 import { randomUUID } from 'node:crypto';
-import { promises as fs } from 'node:fs';
 import type { Readable } from 'node:stream';
-import { isAllowedImageType, normaliseDeclaredType, sniffContentType } from '../domain/content-type';
-import {
-  catchMediaError,
-  fail,
-  isNoSpaceError,
-  storageFullFailure,
-  MalformedRequestError,
-  MediaFailure,
-  ok,
-  type MediaError,
-  type Result,
-} from '../domain/errors';
+import { normaliseDeclaredType, sniffContentType } from '../domain/content-type';
+import { fail, ok, type MediaError, type Result } from '../domain/errors';
+import { currentLog } from '../observability/log';
 import { formatGlobalId, isAcceptableIdText, parseGlobalId, type GlobalId } from '../domain/ids';
-import { PROVIDERS, type FileRecord, type ImageRecord, type ProviderName, type UploadTarget } from '../domain/model';
+import { type FileRecord, type ImageRecord, type ProviderName, type UploadTarget } from '../domain/model';
 import {
   CAPABILITY_OF_CHANGE,
   type ImageChanges,
@@ -28,7 +17,9 @@ import type { BlobStore } from '../store/blob-store';
 import type { ImagePatch, InsertOptions, LimitExceeded, MediaIndex, ProductLimits } from '../store/media-index';
 import { isValidOrdering, MAX_ORDERING } from '../domain/ordering';
 import { checkSourceUrl, openSourceUrl, type SourceFetchOptions } from './source-fetch';
-import { SourceStreamError, spoolToFile, type SpooledFile, type UploadStalled } from './spool';
+import { ProviderRegistry } from '../providers/registry';
+import { decidedImageType, incomingFailure, Intake, StalledUpload } from './intake';
+import { SourceStreamError } from './spool';
 import type { UploadGrants } from './upload-grants';
 import { cleanText, declaredByteSize, declaredImageType, MAX_ALT_LENGTH, MAX_NAME_LENGTH } from './validation';
 
@@ -96,11 +87,6 @@ export type UploadOutcome =
   | { ok: true; value: { id: string; status: string } }
   | { ok: false; error: MediaError | { code: typeof FORBIDDEN_UPLOAD | typeof UPLOAD_STALLED; message: string } };
 
-const INCOMING = 'incoming';
-
-/** Where incoming bytes come from: a PUT to an upload URL, a multipart `updateImage.file`, or `sourceUrl`. */
-type IncomingOrigin = 'put' | 'multipart' | 'sourceUrl';
-
 function forbiddenUpload(message: string): UploadOutcome {
   return { ok: false, error: { code: FORBIDDEN_UPLOAD, message } };
 }
@@ -120,39 +106,20 @@ function placeholderConflict(image: ImageRecord, field: string[]): Result<void> 
   return fail('CONFLICT', `The image is ${image.status}; only an image with bytes can be the thumbnail`, { field });
 }
 
-/** A PUT whose sender stopped sending: answered 408, and the upload URL is released for a retry. */
-class StalledUpload extends Error {}
-
-/** The failure that fits a sender's stream breaking, by where the bytes came from. */
-function incomingFailure(err: SourceStreamError, origin: IncomingOrigin, maxBytes: number, field?: string[]): Error {
-  if (err.overLimit) {
-    return MediaFailure.of('FILE_TOO_LARGE', `The upload is larger than the limit of ${maxBytes} bytes`, { field });
-  }
-  const stalled = err.stalled ? ` (no bytes arrived for ${(err.reason as UploadStalled).idleTimeoutMs} ms)` : '';
-  if (origin === 'multipart') {
-    return new MalformedRequestError(
-      `The file part of the multipart request is missing, malformed, cut off or stalled${stalled}`,
-    );
-  }
-  if (origin === 'sourceUrl')
-    return MediaFailure.of('INVALID_INPUT', `The download from sourceUrl broke off${stalled}`, { field });
-  if (err.stalled) return new StalledUpload(`The upload stalled${stalled}; send it again`);
-  return MediaFailure.of('INVALID_INPUT', 'The upload was cut off');
-}
-
 /**
  * The application layer: validates input, picks the provider, checks what it
  * can do, has it do the work, and records the outcome in the index. It knows
  * the provider interface only, never a provider's wire format.
  */
 export class MediaService {
-  private readonly providers: Map<ProviderName, MediaProviderAdapter>;
+  /** The providers, by name, and what each can do. */
+  readonly providers: ProviderRegistry;
+
+  private readonly intake: Intake;
 
   constructor(private readonly options: MediaServiceOptions) {
-    this.providers = new Map(options.providers.map((p) => [p.name, p]));
-    for (const name of PROVIDERS) {
-      if (!this.providers.has(name)) throw new Error(`No adapter for provider ${name}`);
-    }
+    this.intake = new Intake(options);
+    this.providers = new ProviderRegistry(options.providers, options.defaultProvider);
   }
 
   get index(): MediaIndex {
@@ -167,46 +134,14 @@ export class MediaService {
   /** Where a file can be downloaded now; null until its bytes are stored. */
   downloadUrlOf(file: FileRecord): string | null {
     if (file.status !== 'READY') return null;
-    const provider = this.providers.get(file.provider)!;
+    const provider = this.providers.get(file.provider);
     return provider.downloadUrl?.(file) ?? file.downloadUrl;
-  }
-
-  /** Every provider with its traits, in the contract's order. */
-  listProviders() {
-    return PROVIDERS.map((name) => {
-      const p = this.providers.get(name)!;
-      return {
-        provider: name,
-        configured: p.configured,
-        isDefault: name === this.options.defaultProvider,
-        singleImage: p.singleImage,
-        capabilities: [...p.capabilities],
-      };
-    });
-  }
-
-  /** A provider that is configured and can do `capability`, or the error saying why not. */
-  private usableProvider(name: ProviderName, capability?: MediaCapability, field?: string[]) {
-    const provider = this.providers.get(name)!;
-    if (!provider.configured) {
-      return fail<MediaProviderAdapter>('PROVIDER_NOT_CONFIGURED', `The provider ${name} is not configured`, {
-        provider: name,
-      });
-    }
-    if (capability && !provider.capabilities.has(capability)) {
-      return fail<MediaProviderAdapter>(
-        'UNSUPPORTED_BY_PROVIDER',
-        `The provider ${name} does not support ${capability}`,
-        { provider: name, field },
-      );
-    }
-    return ok(provider);
   }
 
   private parseImageId(text: string, field: string[]): Result<GlobalId> {
     const id = parseGlobalId(text, 'ProductImage');
     if (!id) return fail('INVALID_ID', 'Not a ProductImage id', { field });
-    const provider = this.providers.get(id.provider)!;
+    const provider = this.providers.get(id.provider);
     if (provider.singleImage && id.localId !== 'primary') {
       return fail('INVALID_ID', `${id.provider} holds one image per product; its image id is "primary"`, { field });
     }
@@ -251,18 +186,6 @@ export class MediaService {
   private checkProductLimits(productId: string, adding: { newImage: boolean; newPlaceholder: boolean }): Result<void> {
     const exceeded = this.options.index.limitExceeded(productId, this.options.limits, adding);
     return exceeded ? limitFailure(exceeded) : ok(undefined);
-  }
-
-  /** UNSUPPORTED_MEDIA_TYPE when the provider cannot store images of `type`. */
-  private checkProviderImageType(provider: MediaProviderAdapter, type: string, field?: string[]): Result<string> {
-    const accepted = provider.acceptedImageTypes;
-    if (accepted && !accepted.has(type)) {
-      return fail('UNSUPPORTED_MEDIA_TYPE', `${provider.name} stores only ${[...accepted].join(', ')}, not ${type}`, {
-        field,
-        provider: provider.name,
-      });
-    }
-    return ok(type);
   }
 
   /**
@@ -321,7 +244,7 @@ export class MediaService {
       target = parsed.value;
     } else {
       const providerName = input.provider ?? this.options.defaultProvider;
-      const provider = this.providers.get(providerName)!;
+      const provider = this.providers.get(providerName);
       const productId = this.checkProductId(provider, input.productId!, ['input', 'productId']);
       if (!productId.ok) return productId;
       target = {
@@ -331,7 +254,7 @@ export class MediaService {
         localId: provider.singleImage ? 'primary' : randomUUID(),
       };
     }
-    const usable = this.usableProvider(target.provider, 'REQUEST_IMAGE_UPLOAD', [
+    const usable = this.providers.usable(target.provider, 'REQUEST_IMAGE_UPLOAD', [
       'input',
       hasImage ? 'imageId' : 'provider',
     ]);
@@ -342,7 +265,7 @@ export class MediaService {
       input.contentType == null ? undefined : declaredImageType(input.contentType, ['input', 'contentType']);
     if (contentType && !contentType.ok) return contentType;
     if (contentType) {
-      const storable = this.checkProviderImageType(provider, contentType.value, ['input', 'contentType']);
+      const storable = this.providers.checkImageType(provider, contentType.value, ['input', 'contentType']);
       if (!storable.ok) return storable;
     }
     const byteSize =
@@ -350,17 +273,11 @@ export class MediaService {
         ? undefined
         : declaredByteSize(input.byteSize, this.options.maxImageBytes, ['input', 'byteSize']);
     if (byteSize && !byteSize.ok) return byteSize;
-    for (const [field, capability] of [
-      ['name', 'UPDATE_NAME'],
-      ['alt', 'UPDATE_ALT'],
-    ] as const) {
-      if (input[field] != null && !provider.capabilities.has(capability)) {
-        return fail('UNSUPPORTED_BY_PROVIDER', `The provider ${provider.name} cannot store ${field}`, {
-          field: ['input', field],
-          provider: provider.name,
-        });
-      }
-    }
+    const storable = this.providers.canStore(provider, [
+      ...(input.name != null ? [['UPDATE_NAME', 'name'] as const] : []),
+      ...(input.alt != null ? [['UPDATE_ALT', 'alt'] as const] : []),
+    ]);
+    if (!storable.ok) return storable;
     // fileName names the image where the provider stores names; elsewhere it is only a hint.
     const nameSource = input.name ?? (provider.capabilities.has('UPDATE_NAME') ? input.fileName : undefined);
     const name = this.optionalText(nameSource, ['input', input.name != null ? 'name' : 'fileName'], MAX_NAME_LENGTH);
@@ -401,7 +318,7 @@ export class MediaService {
 
   async requestFileUpload(input: RequestFileUploadInput): Promise<Result<{ file: FileRecord; upload: UploadTarget }>> {
     const providerName = input.provider ?? this.options.defaultProvider;
-    const usable = this.usableProvider(providerName, 'REQUEST_FILE_UPLOAD', ['input', 'provider']);
+    const usable = this.providers.usable(providerName, 'REQUEST_FILE_UPLOAD', ['input', 'provider']);
     if (!usable.ok) return usable;
     const productId = this.checkProductId(usable.value, input.productId, ['input', 'productId']);
     if (!productId.ok) return productId;
@@ -490,7 +407,7 @@ export class MediaService {
       changes.alt = alt.value;
     }
 
-    const usable = this.usableProvider(parsed.value.provider);
+    const usable = this.providers.usable(parsed.value.provider);
     if (!usable.ok) return usable;
     const provider = usable.value;
     const needed: [MediaCapability, string][] = (Object.keys(changes) as (keyof ImageChanges)[]).map((key) => [
@@ -499,14 +416,8 @@ export class MediaService {
     ]);
     if (input.file != null) needed.push(['REPLACE_IMAGE_FILE', 'file']);
     if (input.sourceUrl != null) needed.push(['IMAGE_FROM_URL', 'sourceUrl']);
-    for (const [capability, field] of needed) {
-      if (!provider.capabilities.has(capability)) {
-        return fail('UNSUPPORTED_BY_PROVIDER', `The provider ${provider.name} cannot store ${field}`, {
-          field: ['input', field],
-          provider: provider.name,
-        });
-      }
-    }
+    const storable = this.providers.canStore(provider, needed);
+    if (!storable.ok) return storable;
     if (provider.singleImage && changes.thumbnail === false) {
       return fail('INVALID_INPUT', `${provider.name} holds one image per product, which is always the thumbnail`, {
         field: ['input', 'thumbnail'],
@@ -532,7 +443,7 @@ export class MediaService {
       if (!within.ok) return within;
     }
 
-    return this.withIncomingFile(async (spoolPath) => {
+    return this.intake.withIncomingFile(async (spoolPath) => {
       let content = passedUrl;
       if (!content && (input.file != null || input.sourceUrl != null)) {
         const received = await this.receiveImageBytes(provider, input, spoolPath);
@@ -556,7 +467,7 @@ export class MediaService {
   async setThumbnail(imageId: string): Promise<Result<ImageRecord>> {
     const parsed = this.parseImageId(imageId, ['input', 'imageId']);
     if (!parsed.ok) return parsed;
-    const usable = this.usableProvider(parsed.value.provider, 'SET_THUMBNAIL', ['input', 'imageId']);
+    const usable = this.providers.usable(parsed.value.provider, 'SET_THUMBNAIL', ['input', 'imageId']);
     if (!usable.ok) return usable;
     const provider = usable.value;
     const found = this.imageFor(parsed.value, ['input', 'imageId']);
@@ -608,7 +519,7 @@ export class MediaService {
     const record =
       grant.kind === 'image' ? this.options.index.getImage(grant.target) : this.options.index.getFile(grant.target);
     if (!record) return refuse(fail('NOT_FOUND', 'The upload target no longer exists'));
-    const usable = this.usableProvider(record.provider);
+    const usable = this.providers.usable(record.provider);
     if (!usable.ok) return refuse(usable);
     let stored = false;
     // A sender that leaves mid-body frees the URL at once, not when the spool notices: the client may retry
@@ -626,8 +537,8 @@ export class MediaService {
     };
     body.once('close', releaseIfAbandoned);
     try {
-      const result = await this.withIncomingFile(async (spoolPath) => {
-        const spooled = await this.spool(body, spoolPath, grant.maxBytes, 'put');
+      const result = await this.intake.withIncomingFile(async (spoolPath) => {
+        const spooled = await this.intake.spool(body, spoolPath, grant.maxBytes, 'put');
         if (grant.byteSize !== undefined && spooled.byteSize !== grant.byteSize) {
           return fail<{ id: string; status: string }>(
             'INVALID_INPUT',
@@ -636,9 +547,9 @@ export class MediaService {
         }
         const sniffed = sniffContentType(spooled.head);
         if (grant.kind === 'image') {
-          const type = this.checkImageType(sniffed, grant.contentType);
+          const type = decidedImageType(sniffed, grant.contentType);
           if (!type.ok) return type;
-          const storable = this.checkProviderImageType(usable.value, type.value);
+          const storable = this.providers.checkImageType(usable.value, type.value);
           if (!storable.ok) return storable;
           const image = record as ImageRecord;
           const bytes = { ...spooled, contentType: type.value };
@@ -675,20 +586,6 @@ export class MediaService {
     }
   }
 
-  /** The image type decided from the bytes, which must be allowed and match the declared type, if any. */
-  private checkImageType(sniffed: string | undefined, declared: string | undefined): Result<string> {
-    if (!sniffed || !isAllowedImageType(sniffed)) {
-      return fail(
-        'UNSUPPORTED_MEDIA_TYPE',
-        `The bytes are ${sniffed ?? 'of no recognised type'}, not an allowed image type`,
-      );
-    }
-    if (declared && declared !== sniffed) {
-      return fail('UNSUPPORTED_MEDIA_TYPE', `The bytes are ${sniffed}, not the declared ${declared}`);
-    }
-    return ok(sniffed);
-  }
-
   private async receiveImageBytes(
     provider: MediaProviderAdapter,
     input: UpdateImageInput,
@@ -706,76 +603,18 @@ export class MediaService {
     } else {
       source = await openSourceUrl(input.sourceUrl!, this.options.sourceFetch);
     }
-    const spooled = await this.spool(
+    const spooled = await this.intake.spool(
       source,
       spoolPath,
       this.options.maxImageBytes,
       input.file != null ? 'multipart' : 'sourceUrl',
       field,
     );
-    const type = this.checkImageType(sniffContentType(spooled.head), undefined);
+    const type = decidedImageType(sniffContentType(spooled.head), undefined);
     if (!type.ok) return { ok: false, error: { ...type.error, field } };
-    const storable = this.checkProviderImageType(provider, type.value, field);
+    const storable = this.providers.checkImageType(provider, type.value, field);
     if (!storable.ok) return storable;
     return ok({ ...spooled, contentType: type.value });
-  }
-
-  /** Spools incoming bytes, turning a failure of the sender's stream into the failure that fits where it came from. */
-  private async spool(
-    source: Readable,
-    spoolPath: string,
-    maxBytes: number,
-    origin: IncomingOrigin,
-    field?: string[],
-  ): Promise<SpooledFile> {
-    const started = performance.now();
-    try {
-      const spooled = await spoolToFile(source, spoolPath, maxBytes, this.options.uploadIdleTimeoutMs);
-      currentLog().info(
-        { via: origin, bytes: spooled.byteSize, durationMs: Math.round(performance.now() - started) },
-        'upload received',
-      );
-      return spooled;
-    } catch (err) {
-      if (err instanceof MediaFailure) err.error.field ??= field;
-      const failure = err instanceof SourceStreamError ? incomingFailure(err, origin, maxBytes, field) : err;
-      currentLog().info(
-        { via: origin, durationMs: Math.round(performance.now() - started), error: String((failure as Error).message) },
-        'upload refused',
-      );
-      throw failure;
-    }
-  }
-
-  /**
-   * Runs `fn` with a fresh path for incoming bytes and removes whatever is left
-   * there afterwards; failures thrown as `MediaFailure` come back as results.
-   */
-  private async withIncomingFile<T>(
-    fn: (spoolPath: string) => Promise<Result<T>>,
-    receivesBytes = true,
-  ): Promise<Result<T>> {
-    try {
-      // Metadata-only writes still go through when space is low: they add a row, not bytes.
-      if (receivesBytes && (await this.options.blobs.freeBytes()) < this.options.minFreeBytes) {
-        return this.storageFull();
-      }
-      const spoolPath = await this.options.blobs.tempPathIn(INCOMING);
-      try {
-        return await catchMediaError(() => fn(spoolPath));
-      } finally {
-        await fs.rm(spoolPath, { force: true });
-      }
-    } catch (err) {
-      if (isNoSpaceError(err)) return this.storageFull();
-      throw err;
-    }
-  }
-
-  /** The server's failure, logged as an error for the operator (contract section 6). */
-  private storageFull<T>(): Result<T> {
-    currentLog().error({ minFreeBytes: this.options.minFreeBytes }, 'LOCAL storage is full: incoming bytes refused');
-    return storageFullFailure();
   }
 
   private optionalText(

@@ -15,5 +15,5 @@ export const Query: QueryResolvers = {
     if (!isAcceptableIdText(productId)) throw invalidIdError('productId');
     return { id: productId };
   },
-  mediaProviders: (_parent, _args, { media }) => media.listProviders(),
+  mediaProviders: (_parent, _args, { media }) => media.providers.list(),
 };
