@@ -1,6 +1,7 @@
 import { Router, type Request, type Response } from 'express';
 import type { MediaErrorCode } from '../domain/errors';
-import { FORBIDDEN_UPLOAD, UPLOAD_STALLED, type MediaService } from '../media/media-service';
+import type { MediaService } from '../media/media-service';
+import { FORBIDDEN_UPLOAD, UPLOAD_STALLED } from '../media/upload-receiver';
 
 /** The HTTP status for each way an upload can be refused. */
 export const UPLOAD_STATUS: Partial<Record<MediaErrorCode | typeof FORBIDDEN_UPLOAD | typeof UPLOAD_STALLED, number>> =

@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { normaliseDeclaredType, sniffContentType } from '../domain/content-type';
-import { fail, ok, type MediaError, type Result } from '../domain/errors';
-import { currentLog } from '../observability/log';
+import { fail, ok, type Result } from '../domain/errors';
 import { formatGlobalId, isAcceptableIdText, parseGlobalId, type GlobalId } from '../domain/ids';
 import { type FileRecord, type ImageRecord, type ProviderName, type UploadTarget } from '../domain/model';
 import {
@@ -18,7 +17,8 @@ import type { ImagePatch, InsertOptions, LimitExceeded, MediaIndex, ProductLimit
 import { isValidOrdering, MAX_ORDERING } from '../domain/ordering';
 import { checkSourceUrl, openSourceUrl, type SourceFetchOptions } from './source-fetch';
 import { ProviderRegistry } from '../providers/registry';
-import { decidedImageType, incomingFailure, Intake, StalledUpload } from './intake';
+import { decidedImageType, incomingFailure, Intake } from './intake';
+import { UploadReceiver, type UploadOutcome } from './upload-receiver';
 import { SourceStreamError } from './spool';
 import type { UploadGrants } from './upload-grants';
 import { cleanText, declaredByteSize, declaredImageType, MAX_ALT_LENGTH, MAX_NAME_LENGTH } from './validation';
@@ -79,18 +79,6 @@ export interface MediaServiceOptions {
   publicUrl: () => string;
 }
 
-/** Why an upload URL was refused before any bytes were considered (HTTP 403). */
-export const FORBIDDEN_UPLOAD = 'FORBIDDEN_UPLOAD';
-/** The sender of a PUT stopped sending for longer than the idle timeout (HTTP 408); the URL is free again. */
-export const UPLOAD_STALLED = 'UPLOAD_STALLED';
-export type UploadOutcome =
-  | { ok: true; value: { id: string; status: string } }
-  | { ok: false; error: MediaError | { code: typeof FORBIDDEN_UPLOAD | typeof UPLOAD_STALLED; message: string } };
-
-function forbiddenUpload(message: string): UploadOutcome {
-  return { ok: false, error: { code: FORBIDDEN_UPLOAD, message } };
-}
-
 /** LIMIT_EXCEEDED naming the per-product limit that an addition would pass. */
 function limitFailure<T>(exceeded: LimitExceeded): Result<T> {
   const what =
@@ -116,10 +104,18 @@ export class MediaService {
   readonly providers: ProviderRegistry;
 
   private readonly intake: Intake;
+  private readonly receiver: UploadReceiver;
 
   constructor(private readonly options: MediaServiceOptions) {
     this.intake = new Intake(options);
     this.providers = new ProviderRegistry(options.providers, options.defaultProvider);
+    this.receiver = new UploadReceiver({
+      grants: options.grants,
+      index: options.index,
+      providers: this.providers,
+      intake: this.intake,
+      recordImage: (provider, image, patch) => this.recordImage(provider, image, patch),
+    });
   }
 
   get index(): MediaIndex {
@@ -485,105 +481,9 @@ export class MediaService {
     return saved.ok ? ok(saved.value.after) : saved;
   }
 
-  /**
-   * Takes the bytes PUT to a subgraph upload URL: checks the token, spools the
-   * body (never whole in memory), decides the type from the bytes, has the
-   * provider store them and records the result. Nothing is stored on failure,
-   * and a refused upload gives its token back for a retry.
-   */
-  async receiveUpload(token: string, body: Readable, declaredLength: number | undefined): Promise<UploadOutcome> {
-    const checked = this.options.grants.check(token);
-    if (!checked.ok) {
-      return forbiddenUpload(checked.reason === 'expired' ? 'The upload URL has expired' : 'Invalid upload URL');
-    }
-    const grant = checked.grant;
-    // The token is judged whole (signed, unexpired, newest for its target, unused) before anything about the body.
-    if (!this.options.index.isCurrentUploadToken(grant.target, grant.jti)) {
-      return forbiddenUpload('A newer upload URL was issued for this target; use that one');
-    }
-    if (!this.options.index.claimUploadToken(grant.jti, grant.target, grant.exp)) {
-      return forbiddenUpload('The upload URL has already been used');
-    }
-    const refuse = (outcome: UploadOutcome): UploadOutcome => {
-      this.options.index.releaseUploadToken(grant.jti);
-      return outcome;
-    };
-    if (declaredLength !== undefined) {
-      if (declaredLength > grant.maxBytes) {
-        return refuse(fail('FILE_TOO_LARGE', `The upload is larger than the limit of ${grant.maxBytes} bytes`));
-      }
-      if (grant.byteSize !== undefined && declaredLength !== grant.byteSize) {
-        return refuse(fail('INVALID_INPUT', `The upload must be exactly ${grant.byteSize} bytes`));
-      }
-    }
-    const record =
-      grant.kind === 'image' ? this.options.index.getImage(grant.target) : this.options.index.getFile(grant.target);
-    if (!record) return refuse(fail('NOT_FOUND', 'The upload target no longer exists'));
-    const usable = this.providers.usable(record.provider);
-    if (!usable.ok) return refuse(usable);
-    let stored = false;
-    // A sender that leaves mid-body frees the URL at once, not when the spool notices: the client may retry
-    // as soon as it sees its connection end.
-    const release = () => {
-      try {
-        this.options.index.releaseUploadToken(grant.jti);
-      } catch (err) {
-        // A full disk can refuse even this delete; the claim then lapses with the URL (and at the next start).
-        currentLog().error({ error: String((err as Error).message) }, 'upload claim could not be released');
-      }
-    };
-    const releaseIfAbandoned = () => {
-      if (!stored && !(body as Readable & { complete?: boolean }).complete) release();
-    };
-    body.once('close', releaseIfAbandoned);
-    try {
-      const result = await this.intake.withIncomingFile(async (spoolPath) => {
-        const spooled = await this.intake.spool(body, spoolPath, grant.maxBytes, 'put');
-        if (grant.byteSize !== undefined && spooled.byteSize !== grant.byteSize) {
-          return fail<{ id: string; status: string }>(
-            'INVALID_INPUT',
-            `The upload must be exactly ${grant.byteSize} bytes`,
-          );
-        }
-        const sniffed = sniffContentType(spooled.head);
-        if (grant.kind === 'image') {
-          const type = decidedImageType(sniffed, grant.contentType);
-          if (!type.ok) return type;
-          const storable = this.providers.checkImageType(usable.value, type.value);
-          if (!storable.ok) return storable;
-          const image = record as ImageRecord;
-          const bytes = { ...spooled, contentType: type.value };
-          const written = await usable.value.writeImage(image, {}, { kind: 'bytes', bytes });
-          if (!written.ok) return written;
-          const saved = this.recordImage(usable.value, image, written.value);
-          if (!saved.ok) return saved;
-          await usable.value.discardImageRevision?.(saved.value.before, saved.value.after);
-          return ok({ id: saved.value.after.id, status: saved.value.after.status });
-        }
-        if (sniffed && grant.contentType && sniffed !== grant.contentType) {
-          return fail<{ id: string; status: string }>(
-            'UNSUPPORTED_MEDIA_TYPE',
-            `The bytes are ${sniffed}, not the declared ${grant.contentType}`,
-          );
-        }
-        const contentType = sniffed ?? grant.contentType ?? 'application/octet-stream';
-        const file = record as FileRecord;
-        const written = await usable.value.writeFile(file, { ...spooled, contentType });
-        if (!written.ok) return written;
-        const saved = this.options.index.updateFile(file.id, written.value)!;
-        await usable.value.discardFileRevision?.(saved.before, saved.after);
-        return ok({ id: saved.after.id, status: saved.after.status });
-      });
-      stored = result.ok;
-      return result;
-    } catch (err) {
-      if (err instanceof StalledUpload) return { ok: false, error: { code: UPLOAD_STALLED, message: err.message } };
-      throw err;
-    } finally {
-      body.off('close', releaseIfAbandoned);
-      if (stored) this.options.index.spendUploadToken(grant.jti);
-      else release();
-    }
+  /** `PUT /uploads/<token>`: see {@link UploadReceiver.receive}. */
+  receiveUpload(token: string, body: Readable, declaredLength: number | undefined): Promise<UploadOutcome> {
+    return this.receiver.receive(token, body, declaredLength);
   }
 
   private async receiveImageBytes(
