@@ -294,7 +294,8 @@ export class MediaService {
     }
     const within = this.checkProductLimits(image.productId, { newImage: isNew, newPlaceholder: isNew });
     if (!within.ok) return within;
-    const issued = await provider.requestImageUpload({
+    // Present: `usable` checked REQUEST_IMAGE_UPLOAD, and the method comes with the capability.
+    const issued = await provider.requestImageUpload!({
       image,
       isNew,
       contentType: contentType?.value,
@@ -353,7 +354,8 @@ export class MediaService {
       createdAt: now,
       updatedAt: now,
     };
-    const issued = await usable.value.requestFileUpload({ file: draft, contentType, byteSize: byteSize?.value });
+    // Present: `usable` checked REQUEST_FILE_UPLOAD, and the method comes with the capability.
+    const issued = await usable.value.requestFileUpload!({ file: draft, contentType, byteSize: byteSize?.value });
     if (!issued.ok) return issued;
     const patch = issued.value.patch;
     // A provider that names its files (Dodo's file_id) gives the global id its last segment.

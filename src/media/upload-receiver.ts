@@ -128,6 +128,12 @@ export class UploadReceiver {
         }
         const contentType = sniffed ?? grant.contentType ?? 'application/octet-stream';
         const file = record as FileRecord;
+        if (!usable.value.writeFile) {
+          return fail<{ id: string; status: string }>(
+            'UNSUPPORTED_BY_PROVIDER',
+            `The provider ${usable.value.name} does not take file bytes at the subgraph's upload URLs`,
+          );
+        }
         const written = await usable.value.writeFile(file, { ...spooled, contentType });
         if (!written.ok) return written;
         const saved = this.deps.index.updateFile(file.id, written.value)!;

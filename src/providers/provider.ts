@@ -55,7 +55,9 @@ export interface IssuedUpload<P> {
 }
 
 /**
- * One place media can live. The GraphQL layer and the media service talk to
+ * One place media can live. What it can do is declared once, in
+ * `capabilities`; the methods a capability needs are present exactly when it
+ * is listed (test/providers/capabilities.test.ts checks both agree). The GraphQL layer and the media service talk to
  * every provider through this, and never see a provider's wire format.
  * Each method returns what the index should record once the provider accepted
  * the write; expected failures are returned, not thrown.
@@ -77,16 +79,18 @@ export interface MediaProviderAdapter {
    */
   idProblem?(kind: 'product' | 'image' | 'file', id: string): string | undefined;
 
-  requestImageUpload(request: ImageUploadRequest): Promise<Result<IssuedUpload<ImagePatch>>>;
-  requestFileUpload(request: FileUploadRequest): Promise<Result<IssuedUpload<FilePatch>>>;
+  /** Hands out an upload target; present exactly when `capabilities` lists REQUEST_IMAGE_UPLOAD. */
+  requestImageUpload?(request: ImageUploadRequest): Promise<Result<IssuedUpload<ImagePatch>>>;
+  /** Hands out an upload target; present exactly when `capabilities` lists REQUEST_FILE_UPLOAD. */
+  requestFileUpload?(request: FileUploadRequest): Promise<Result<IssuedUpload<FilePatch>>>;
   /**
    * Writes new content and/or metadata of an image (already checked against
    * `capabilities`). A patch with `isThumbnail: true` makes the image the
    * product's one thumbnail in the index.
    */
   writeImage(image: ImageRecord, changes: ImageChanges, content: ImageContent | undefined): Promise<Result<ImagePatch>>;
-  /** Stores the bytes of a file that arrived at a subgraph upload URL. */
-  writeFile(file: FileRecord, bytes: ReceivedBytes): Promise<Result<FilePatch>>;
+  /** Stores the bytes of a file that arrived at a subgraph upload URL; only providers whose file targets are the subgraph's. */
+  writeFile?(file: FileRecord, bytes: ReceivedBytes): Promise<Result<FilePatch>>;
   /** A link to download a stored file, when the provider makes its own (LOCAL's signed links). */
   downloadUrl?(file: FileRecord): string | null;
   /** Removes what a replaced revision left behind, after the index moved on (best effort). */

@@ -135,6 +135,20 @@ describe('the capability table', () => {
   });
 });
 
+describe('capabilities are declared once', () => {
+  it.each(['LOCAL', 'DODO_PAYMENTS', 'SALLA', 'SUPEROFFICE', 'KELVIQ'] as const)(
+    '%s: the upload methods exist exactly when their capability is listed',
+    (name) => {
+      const provider = t.server.media.providers.get(name);
+      expect(provider.configured).toBe(true);
+      expect(typeof provider.requestImageUpload === 'function').toBe(provider.capabilities.has('REQUEST_IMAGE_UPLOAD'));
+      expect(typeof provider.requestFileUpload === 'function').toBe(provider.capabilities.has('REQUEST_FILE_UPLOAD'));
+      // Taking file bytes at the subgraph's own URLs is a way of offering file uploads, never more.
+      if (provider.writeFile) expect(provider.capabilities.has('REQUEST_FILE_UPLOAD')).toBe(true);
+    },
+  );
+});
+
 describe('a provider without credentials', () => {
   it('is listed as not configured and refuses every write with PROVIDER_NOT_CONFIGURED', async () => {
     const bare = await startTestServer();

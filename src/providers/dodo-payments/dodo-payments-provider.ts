@@ -1,5 +1,5 @@
 import { catchMediaError, ok, type Result } from '../../domain/errors';
-import type { FileRecord, ImageRecord, UploadTarget } from '../../domain/model';
+import type { ImageRecord, UploadTarget } from '../../domain/model';
 import type { FilePatch, ImagePatch } from '../../store/media-index';
 import type { CallPolicy } from '../transport/provider-call';
 import type {
@@ -71,11 +71,6 @@ export class DodoPaymentsProvider implements MediaProviderAdapter {
       if (!put.ok) return put;
       return ok<ImagePatch>({ ...patch, providerImageId: presigned.value.id ?? image.providerImageId });
     });
-  }
-
-  /** Bytes of files only ever go straight to Dodo's URL, never through the subgraph. */
-  writeFile(_file: FileRecord): Promise<Result<FilePatch>> {
-    return notOffered(this.name, 'REQUEST_FILE_UPLOAD');
   }
 }
 

@@ -1,8 +1,8 @@
-import { fail, ok, type Result } from '../../domain/errors';
-import type { FileRecord, ImageRecord } from '../../domain/model';
-import type { FilePatch, ImagePatch } from '../../store/media-index';
+import { fail, ok } from '../../domain/errors';
+import type { ImageRecord } from '../../domain/model';
+import type { ImagePatch } from '../../store/media-index';
 import type { CallPolicy } from '../transport/provider-call';
-import type { ImageChanges, ImageContent, IssuedUpload, MediaCapability, MediaProviderAdapter } from '../provider';
+import type { ImageChanges, ImageContent, MediaCapability, MediaProviderAdapter } from '../provider';
 import { notOffered, REMOTE_PROVIDER_TRAITS } from '../traits';
 import { KelviqClient, type KelviqImageUpdate, type KelviqProductImage } from './client';
 import type { KelviqSettings } from './settings';
@@ -30,14 +30,6 @@ export class KelviqProvider implements MediaProviderAdapter {
     return UUID.test(id) ? undefined : `Kelviq ${kind} ids are UUIDs`;
   }
 
-  requestImageUpload(): Promise<Result<IssuedUpload<ImagePatch>>> {
-    return notOffered(this.name, 'REQUEST_IMAGE_UPLOAD');
-  }
-
-  requestFileUpload(): Promise<Result<IssuedUpload<FilePatch>>> {
-    return notOffered(this.name, 'REQUEST_FILE_UPLOAD');
-  }
-
   async writeImage(image: ImageRecord, changes: ImageChanges, content: ImageContent | undefined) {
     if (content) return notOffered<ImagePatch>(this.name, 'REPLACE_IMAGE_FILE');
     if (changes.name === null) {
@@ -53,10 +45,6 @@ export class KelviqProvider implements MediaProviderAdapter {
     if (changes.thumbnail !== undefined) update.thumbnail = changes.thumbnail;
     const answered = await this.client.updateImage(image.productId, image.imageId, update);
     return answered.ok ? ok(imagePatchOf(answered.value)) : answered;
-  }
-
-  writeFile(_file: FileRecord): Promise<Result<FilePatch>> {
-    return notOffered(this.name, 'REQUEST_FILE_UPLOAD');
   }
 }
 

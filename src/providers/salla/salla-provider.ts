@@ -1,11 +1,11 @@
-import { catchMediaError, fail, ok, type Result } from '../../domain/errors';
-import type { FileRecord, ImageRecord, StoredVariant } from '../../domain/model';
-import type { FilePatch, ImagePatch } from '../../store/media-index';
+import { catchMediaError, fail, ok } from '../../domain/errors';
+import type { ImageRecord, StoredVariant } from '../../domain/model';
+import type { ImagePatch } from '../../store/media-index';
 import type { CallPolicy } from '../transport/provider-call';
-import type { ImageChanges, ImageContent, IssuedUpload, MediaCapability, MediaProviderAdapter } from '../provider';
+import type { ImageChanges, ImageContent, MediaCapability, MediaProviderAdapter } from '../provider';
 import type { ImageProcessor } from '../../media/processing/types';
 import { receivedImagePatch } from '../received-image';
-import { notOffered, REMOTE_PROVIDER_TRAITS } from '../traits';
+import { REMOTE_PROVIDER_TRAITS } from '../traits';
 import { SallaClient, type SallaImageUpdate, type SallaProductImage } from './client';
 import type { SallaSettings } from './settings';
 
@@ -33,14 +33,6 @@ export class SallaProvider implements MediaProviderAdapter {
 
   idProblem(kind: 'product' | 'image' | 'file', id: string): string | undefined {
     return kind === 'image' && !/^\d{1,20}$/.test(id) ? 'Salla image ids are numeric' : undefined;
-  }
-
-  requestImageUpload(): Promise<Result<IssuedUpload<ImagePatch>>> {
-    return notOffered(this.name, 'REQUEST_IMAGE_UPLOAD');
-  }
-
-  requestFileUpload(): Promise<Result<IssuedUpload<FilePatch>>> {
-    return notOffered(this.name, 'REQUEST_FILE_UPLOAD');
   }
 
   writeImage(image: ImageRecord, changes: ImageChanges, content: ImageContent | undefined) {
@@ -74,10 +66,6 @@ export class SallaProvider implements MediaProviderAdapter {
       if (!answered.ok) return answered;
       return ok({ ...bytesPatch, ...imagePatchOf(answered.value) });
     });
-  }
-
-  writeFile(_file: FileRecord): Promise<Result<FilePatch>> {
-    return notOffered(this.name, 'REQUEST_FILE_UPLOAD');
   }
 }
 

@@ -1,7 +1,7 @@
 import { catchMediaError, ok, type Result } from '../../domain/errors';
-import type { FileRecord, ImageRecord } from '../../domain/model';
+import type { ImageRecord } from '../../domain/model';
 import { subgraphUploadTarget, type UploadGrants } from '../../media/upload-grants';
-import type { FilePatch, ImagePatch } from '../../store/media-index';
+import type { ImagePatch } from '../../store/media-index';
 import type { CallPolicy } from '../transport/provider-call';
 import type {
   ImageChanges,
@@ -72,10 +72,6 @@ export class SuperOfficeProvider implements MediaProviderAdapter {
     return Promise.resolve(ok({ target, patch: {} }));
   }
 
-  requestFileUpload(): Promise<Result<IssuedUpload<FilePatch>>> {
-    return notOffered(this.name, 'REQUEST_FILE_UPLOAD');
-  }
-
   async writeImage(image: ImageRecord, _changes: ImageChanges, content: ImageContent | undefined) {
     if (content?.kind !== 'bytes') return notOffered<ImagePatch>(this.name, 'IMAGE_FROM_URL');
     const bytes = content.bytes;
@@ -85,9 +81,5 @@ export class SuperOfficeProvider implements MediaProviderAdapter {
       if (!saved.ok) return saved;
       return ok<ImagePatch>({ ...patch, providerImageId: String(saved.value) });
     });
-  }
-
-  writeFile(_file: FileRecord): Promise<Result<FilePatch>> {
-    return notOffered(this.name, 'REQUEST_FILE_UPLOAD');
   }
 }
