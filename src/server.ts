@@ -31,6 +31,7 @@ import { MediaService } from './media/media-service';
 import { UploadGrants } from './media/upload-grants';
 import { WorkerPoolImageProcessor } from './media/processing/worker-pool';
 import type { ImageProcessor } from './media/processing/types';
+import { Housekeeping } from './providers/local/housekeeping';
 import { LocalProvider } from './providers/local/local-provider';
 import { remoteProviders } from './providers/registry';
 import { loadSigningSecret, Signer } from './security/signing';
@@ -93,25 +94,16 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   await fs.mkdir(dataDir, { recursive: true });
   const db: SqliteDatabase = openDatabase(path.join(dataDir, 'media.db'));
   const index = new MediaIndex(db);
-  index.sweepUploadClaims(Math.floor(Date.now() / 1000));
-  const sweepPlaceholders = () => {
-    const now = Math.floor(Date.now() / 1000);
-    const removed = index.sweepExpiredPlaceholders(now - config.pendingUploadGraceSeconds, now);
-    if (removed.length > 0) logger.info({ removed: removed.length }, 'expired upload placeholders removed');
-  };
-  sweepPlaceholders();
-  const sweepTimer = setInterval(() => {
-    try {
-      sweepPlaceholders();
-    } catch (err) {
-      logger.error({ error: String(err) }, 'placeholder sweep failed');
-    }
-  }, config.sweepIntervalSeconds * 1000);
-  sweepTimer.unref();
   const blobs = new BlobStore(path.join(dataDir, 'blobs'));
   await fs.mkdir(blobs.root, { recursive: true });
-  await blobs.sweepTemporaryFiles();
-  await blobs.sweepOrphanRevisions(index.referencedRevisionFolders());
+  const housekeeping = new Housekeeping({
+    index,
+    blobs,
+    logger,
+    pendingUploadGraceSeconds: config.pendingUploadGraceSeconds,
+    sweepIntervalSeconds: config.sweepIntervalSeconds,
+  });
+  await housekeeping.init();
   const signer = new Signer(await loadSigningSecret(dataDir, config.signingSecret));
 
   let publicUrl = config.publicUrl ?? '';
@@ -260,7 +252,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     images,
     stop: () =>
       (stopping ??= (async () => {
-        clearInterval(sweepTimer);
+        housekeeping.close();
         await apollo.stop();
         if (httpServer.listening) await new Promise<void>((resolve) => httpServer.close(() => resolve()));
         await images.close();
