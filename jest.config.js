@@ -7,6 +7,9 @@ module.exports = {
   // Browser tests need Chromium: `npm run test:browser` (jest.browser.config.js) runs them, `npm test` never does.
   testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/browser/'],
   testTimeout: 30_000,
+  // With MEDIA_TEST_BACKEND=postgres-s3, the loopback S3 stand-in for the run (test/backend/).
+  globalSetup: '<rootDir>/test/backend/global-setup.ts',
+  globalTeardown: '<rootDir>/test/backend/global-teardown.ts',
   // Each test file starts its own servers on 127.0.0.1:0; two workers suit the 2-core machines.
   maxWorkers: 2,
 };

@@ -34,10 +34,10 @@ import type { ImageProcessor } from './media/processing/types';
 import { Housekeeping } from './providers/local/housekeeping';
 import { LocalProvider } from './providers/local/local-provider';
 import { remoteProviders } from './providers/registry';
-import { loadSigningSecret, Signer } from './security/signing';
-import { BlobStore } from './store/blob-store';
-import { LATEST_SCHEMA_VERSION, openDatabase, schemaVersion, type SqliteDatabase } from './store/database';
-import { MediaIndex } from './store/media-index';
+import { newSigningSecret, Signer } from './security/signing';
+import type { MediaIndex } from './store/media-index';
+import type { ObjectStorage } from './store/object-storage';
+import { openStore, signingSecret } from './store/open-store';
 import { createLogger, currentScope, type Logger } from './observability/log';
 import { operationLoggingPlugin, rescope, withRequestLogging } from './observability/request-logging';
 
@@ -54,6 +54,8 @@ export interface RunningServer {
   publicUrl: string;
   media: MediaService;
   index: MediaIndex;
+  /** LOCAL's object storage. */
+  storage: ObjectStorage;
   /** The image workers (decoding happens there, never in this process). */
   images: ImageProcessor;
   /** Stops accepting, lets in-flight requests finish, then closes the database. */
@@ -92,19 +94,18 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   const logger = options.logger ?? createLogger(config.log);
   const dataDir = path.resolve(config.dataDir);
   await fs.mkdir(dataDir, { recursive: true });
-  const db: SqliteDatabase = openDatabase(path.join(dataDir, 'media.db'));
-  const index = new MediaIndex(db);
-  const blobs = new BlobStore(path.join(dataDir, 'blobs'));
-  await fs.mkdir(blobs.root, { recursive: true });
+  const store = await openStore(config.store);
+  const { index, storage } = store;
   const housekeeping = new Housekeeping({
     index,
-    blobs,
+    storage,
     logger,
     pendingUploadGraceSeconds: config.pendingUploadGraceSeconds,
     sweepIntervalSeconds: config.sweepIntervalSeconds,
+    leftoverGraceSeconds: config.leftoverGraceSeconds,
   });
   await housekeeping.init();
-  const signer = new Signer(await loadSigningSecret(dataDir, config.signingSecret));
+  const signer = new Signer(await signingSecret(index, dataDir, config.signingSecret, newSigningSecret));
 
   let publicUrl = config.publicUrl ?? '';
   const getPublicUrl = () => publicUrl;
@@ -124,7 +125,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   });
   await images.warmUp();
   const local = new LocalProvider({
-    blobs,
+    storage,
     grants,
     links,
     maxImageBytes: config.maxImageBytes,
@@ -133,7 +134,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   });
   const media = new MediaService({
     index,
-    blobs,
+    storage,
     grants,
     providers: [local, ...remoteProviders(config, grants, images)],
     defaultProvider: config.defaultProvider,
@@ -205,8 +206,8 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
 
   app.use(
     healthRouter(async () => {
-      if (!db.open || schemaVersion(db) !== LATEST_SCHEMA_VERSION) return { ready: false, reason: 'store not open' };
-      const free = await blobs.freeBytes();
+      if (!(await index.ready().catch(() => false))) return { ready: false, reason: 'store not open' };
+      const free = await storage.freeBytes();
       if (free < config.minFreeBytes) {
         logger.error({ freeBytes: free, minFreeBytes: config.minFreeBytes }, 'LOCAL storage is nearly full');
         return { ready: false, reason: 'storage nearly full (MEDIA_MIN_FREE_BYTES)' };
@@ -217,7 +218,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   app.use('/uploads', openCors('PUT, OPTIONS'));
   app.use(uploadRouter(media));
   app.use('/media', openCors('GET, HEAD, OPTIONS'));
-  app.use(mediaRouter(blobs, index, links));
+  app.use(mediaRouter(storage, index, links));
   app.use(graphiqlRouter('/graphql'));
   app.use(
     '/graphql',
@@ -249,14 +250,15 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     publicUrl,
     media,
     index,
+    storage,
     images,
     stop: () =>
       (stopping ??= (async () => {
-        housekeeping.close();
+        await housekeeping.close();
         await apollo.stop();
         if (httpServer.listening) await new Promise<void>((resolve) => httpServer.close(() => resolve()));
         await images.close();
-        db.close();
+        await store.close();
       })()),
   };
 }

@@ -7,7 +7,7 @@ import {
   type TestServer,
 } from './helpers/server';
 import { makeImage } from './helpers/images';
-import { storedBlobs } from './helpers/files';
+import { storedObjects } from './backend/backend';
 
 let t: TestServer;
 beforeAll(async () => {
@@ -45,12 +45,12 @@ describe('updateImage on LOCAL', () => {
 
   it('refuses a multipart request without Apollo-Require-Preflight with 400, changing nothing', async () => {
     const id = await uploadImage(t, 'u-csrf', await makeImage(100, 100));
-    const blobsBefore = storedBlobs(t.dataDir);
+    const blobsBefore = await storedObjects(t.dataDir);
     const res = await multipartUpdate({ id, alt: 'forged' }, await makeImage(300, 300), {});
     expect(res.status).toBe(400);
     const after = await t.gql(`query($id: ID!) { productImage(id: $id) { alt width } }`, { id });
     expect(after.body.data.productImage).toEqual({ alt: null, width: 100 });
-    expect(storedBlobs(t.dataDir)).toEqual(blobsBefore);
+    expect(await storedObjects(t.dataDir)).toEqual(blobsBefore);
   });
 
   it('refuses a simple (form) POST without a preflight header before any resolver runs', async () => {

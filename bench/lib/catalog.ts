@@ -1,7 +1,6 @@
 import { formatGlobalId } from '../../src/domain/ids';
 import type { FileRecord, ImageRecord, ProviderName, StoredVariant } from '../../src/domain/model';
-import { openDatabase } from '../../src/store/database';
-import { MediaIndex } from '../../src/store/media-index';
+import { SqliteMediaIndex } from '../../src/store/sqlite/sqlite-index';
 
 /**
  * The media the entity benchmarks read: every product has a LOCAL image (with
@@ -81,14 +80,10 @@ export function buildCatalog(productCount: number): Catalog {
 }
 
 /** Writes the catalogue into a subgraph's SQLite index (before the subgraph starts on that folder). */
-export function seedIndex(databasePath: string, catalog: Catalog): void {
-  const db = openDatabase(databasePath);
-  const index = new MediaIndex(db);
-  db.transaction(() => {
-    for (const record of catalog.images) index.insertImage(record);
-    for (const record of catalog.files) index.insertFile(record);
-  })();
-  db.close();
+export async function seedIndex(databasePath: string, catalog: Catalog): Promise<void> {
+  const index = SqliteMediaIndex.open(databasePath);
+  await index.insertAll(catalog);
+  await index.close();
 }
 
 /** The selection scenario 1 asks of every product. */

@@ -87,7 +87,7 @@ export async function batching(ctx: BenchContext): Promise<Section> {
   const seedDir = path.join(ctx.workDir, 'batching-seed');
   mkdirSync(seedDir, { recursive: true });
   const seededDb = path.join(seedDir, 'media.db');
-  seedIndex(seededDb, catalog);
+  await seedIndex(seededDb, catalog);
   const salla = await countingProvider();
   const env = { SALLA_ACCESS_TOKEN: 'bench-token', SALLA_BASE_URL: salla.url };
   const batched = await startSubgraph(ctx.workDir, 'batching-batched', seededDb, {}, env);

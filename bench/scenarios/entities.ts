@@ -94,7 +94,7 @@ export async function entityResolution(ctx: BenchContext): Promise<Section> {
   const seedDir = path.join(ctx.workDir, 'entities-seed');
   mkdirSync(seedDir, { recursive: true });
   const seededDb = path.join(seedDir, 'media.db');
-  seedIndex(seededDb, catalog);
+  await seedIndex(seededDb, catalog);
   const catalogFile = path.join(seedDir, 'catalog.json');
   writeFileSync(catalogFile, JSON.stringify(catalog));
 

@@ -46,7 +46,7 @@ export async function renditions(ctx: BenchContext): Promise<Section> {
   await makePhoto(photo);
   const photoBytes = readFileSync(photo);
   const seededDb = path.join(dir, 'media.db');
-  seedIndex(seededDb, buildCatalog(TRAFFIC_N));
+  await seedIndex(seededDb, buildCatalog(TRAFFIC_N));
   const subgraph = await startSubgraph(ctx.workDir, 'renditions-subgraph', seededDb, {}, { MEDIA_PUBLIC_URL: '' });
   const plain = await startChild('servers/sharp-alone.ts', {}, SERVER_CORE);
   const body = entitiesBody(TRAFFIC_N);

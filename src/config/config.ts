@@ -11,6 +11,7 @@ import { sallaEnv, sallaSettings, type SallaSettings } from '../providers/salla/
 import { superOfficeEnv, superOfficeSettings, type SuperOfficeSettings } from '../providers/superoffice/settings';
 import type { LogSettings } from '../observability/log';
 import { GRAPHQL_INT_MAX } from '../domain/ordering';
+import { storeEnv, storeSettings, type StoreSettings } from '../store/settings';
 import { bool, emptyAsUndefined, EnvProblem, int, optionalText, optionalUrl, stripSlash } from './env';
 
 /**
@@ -75,6 +76,13 @@ export interface Config {
   maxImagePages: number;
   /** Free space under `MEDIA_DATA_DIR` below which `/readyz` answers 503. */
   minFreeBytes: number;
+  /**
+   * On a store shared by replicas, how old a temporary file, an unnamed
+   * revision or an upload claim still in progress must be before a sweep takes it.
+   */
+  leftoverGraceSeconds: number;
+  /** Where the index and LOCAL's bytes live (contract section 9). */
+  store: StoreSettings;
 }
 
 /** Credentials and base URLs of the remote providers; each provider's folder reads its own variables. */
@@ -144,6 +152,7 @@ const envSchema = z.object({
   MEDIA_PROCESSING_QUEUE_LIMIT: int(0, 100_000, 100),
   MEDIA_MAX_IMAGE_PAGES: int(1, 100_000, 1000),
   MEDIA_MIN_FREE_BYTES: int(0, Number.MAX_SAFE_INTEGER, 268435456),
+  MEDIA_LEFTOVER_GRACE_SECONDS: int(0, 30 * 24 * 3600, 3600),
   NODE_ENV: optionalText,
   ROUTER_SECRET: optionalText,
   LOG_LEVEL: z.preprocess(
@@ -155,6 +164,7 @@ const envSchema = z.object({
   ...sallaEnv.shape,
   ...superOfficeEnv.shape,
   ...kelviqEnv.shape,
+  ...storeEnv.shape,
 });
 
 /** Variables whose value came from a `.env` file rather than the real environment, for messages. */
@@ -201,6 +211,8 @@ export function loadConfig(env: Environment = process.env): Config {
   if (crossProblems.length > 0) throw new ConfigError(`Invalid configuration:\n  ${crossProblems.join('\n  ')}`);
   const superOffice = superOfficeSettings(e);
   if (superOffice instanceof EnvProblem) throw new ConfigError(`Invalid configuration:\n  ${superOffice.message}`);
+  const store = storeSettings(e, e.MEDIA_DATA_DIR);
+  if (store instanceof EnvProblem) throw new ConfigError(`Invalid configuration:\n  ${store.message}`);
   return {
     port: e.PORT,
     host: e.HOST,
@@ -243,6 +255,8 @@ export function loadConfig(env: Environment = process.env): Config {
     processingQueueLimit: e.MEDIA_PROCESSING_QUEUE_LIMIT,
     maxImagePages: e.MEDIA_MAX_IMAGE_PAGES,
     minFreeBytes: e.MEDIA_MIN_FREE_BYTES,
+    leftoverGraceSeconds: e.MEDIA_LEFTOVER_GRACE_SECONDS,
+    store,
     providers: {
       dodoPayments: dodoPaymentsSettings(e),
       salla: sallaSettings(e),

@@ -19,11 +19,14 @@ export interface Loaders {
  */
 export function createLoaders(index: MediaIndex, { batch = true }: { batch?: boolean } = {}): Loaders {
   /** A DataLoader over one batched index read, answering `missing` for keys the read did not find. */
-  const batched = <V>(read: (keys: readonly string[]) => Map<string, V>, missing: () => V): DataLoader<string, V> =>
+  const batched = <V>(
+    read: (keys: readonly string[]) => Promise<Map<string, V>>,
+    missing: () => V,
+  ): DataLoader<string, V> =>
     new DataLoader(
-      (keys) => {
-        const found = read(keys);
-        return Promise.resolve(keys.map((key) => found.get(key) ?? missing()));
+      async (keys) => {
+        const found = await read(keys);
+        return keys.map((key) => found.get(key) ?? missing());
       },
       batch ? { maxBatchSize: MAX_BATCH_SIZE } : { batch: false, cache: false },
     );

@@ -12,18 +12,18 @@ import {
   type Result,
 } from '../domain/errors';
 import { currentLog } from '../observability/log';
-import type { BlobStore } from '../store/blob-store';
+import type { ObjectStorage } from '../store/object-storage';
 import { SourceStreamError, spoolToFile, type SpooledFile, type UploadStalled } from './spool';
 
 /** Where incoming bytes come from: a PUT to an upload URL, a multipart `updateImage.file`, or `sourceUrl`. */
 export type IncomingOrigin = 'put' | 'multipart' | 'sourceUrl';
 
-/** The folder of the blob store where incoming bytes are spooled before anything looks at them. */
+/** The storage folder near which incoming bytes are spooled before anything looks at them. */
 const INCOMING = 'incoming';
 
 /** Settings of {@link Intake}. */
 export interface IntakeOptions {
-  blobs: BlobStore;
+  storage: ObjectStorage;
   /** Longest pause between two chunks of an incoming body (`MEDIA_UPLOAD_IDLE_TIMEOUT_MS`). */
   uploadIdleTimeoutMs: number;
   /** Below this many free bytes in the store, incoming bytes are refused as storage full (`MEDIA_MIN_FREE_BYTES`). */
@@ -98,10 +98,10 @@ export class Intake {
   async withIncomingFile<T>(fn: (spoolPath: string) => Promise<Result<T>>, receivesBytes = true): Promise<Result<T>> {
     try {
       // Metadata-only writes still go through when space is low: they add a row, not bytes.
-      if (receivesBytes && (await this.options.blobs.freeBytes()) < this.options.minFreeBytes) {
+      if (receivesBytes && (await this.options.storage.freeBytes()) < this.options.minFreeBytes) {
         return this.storageFull();
       }
-      const spoolPath = await this.options.blobs.tempPathIn(INCOMING);
+      const spoolPath = await this.options.storage.localTempPath(INCOMING);
       try {
         return await catchMediaError(() => fn(spoolPath));
       } finally {

@@ -12,8 +12,15 @@ import {
   type MediaProviderAdapter,
   type ReceivedBytes,
 } from '../providers/provider';
-import type { BlobStore } from '../store/blob-store';
-import type { ImagePatch, InsertOptions, LimitExceeded, MediaIndex, ProductLimits } from '../store/media-index';
+import type { ObjectStorage } from '../store/object-storage';
+import type {
+  ImagePatch,
+  InsertOptions,
+  LimitExceeded,
+  MediaIndex,
+  ProductLimits,
+  Written,
+} from '../store/media-index';
 import { isValidOrdering, MAX_ORDERING } from '../domain/ordering';
 import { checkSourceUrl, openSourceUrl, type SourceFetchOptions } from './source-fetch';
 import { ProviderRegistry } from '../providers/registry';
@@ -62,7 +69,7 @@ export interface UpdateImageInput {
 
 export interface MediaServiceOptions {
   index: MediaIndex;
-  blobs: BlobStore;
+  storage: ObjectStorage;
   grants: UploadGrants;
   providers: readonly MediaProviderAdapter[];
   defaultProvider: ProviderName;
@@ -160,17 +167,17 @@ export class MediaService {
    * always the thumbnail; otherwise asking for it, or the provider reporting
    * it, makes this the product's only thumbnail in the same transaction.
    */
-  private recordImage(
+  private async recordImage(
     provider: MediaProviderAdapter,
     image: ImageRecord,
     patch: ImagePatch,
     thumbnailAsked = false,
     insert: InsertOptions = {},
-  ): Result<{ before: ImageRecord; after: ImageRecord }> {
+  ): Promise<Result<Written<ImageRecord>>> {
     const makeThumbnail = provider.singleImage || thumbnailAsked || patch.isThumbnail === true;
     const changes = { ...patch };
     if (makeThumbnail) delete changes.isThumbnail;
-    const saved = this.options.index.upsertImage(image, changes, {
+    const saved = await this.options.index.upsertImage(image, changes, {
       makeThumbnail,
       limits: this.options.limits,
       ...insert,
@@ -179,8 +186,11 @@ export class MediaService {
   }
 
   /** LIMIT_EXCEEDED before any provider call, when adding to the product would pass a limit. */
-  private checkProductLimits(productId: string, adding: { newImage: boolean; newPlaceholder: boolean }): Result<void> {
-    const exceeded = this.options.index.limitExceeded(productId, this.options.limits, adding);
+  private async checkProductLimits(
+    productId: string,
+    adding: { newImage: boolean; newPlaceholder: boolean },
+  ): Promise<Result<void>> {
+    const exceeded = await this.options.index.limitExceeded(productId, this.options.limits, adding);
     return exceeded ? limitFailure(exceeded) : ok(undefined);
   }
 
@@ -189,15 +199,15 @@ export class MediaService {
    * index records once the provider accepts a write). LOCAL images exist only
    * once the subgraph has made them.
    */
-  private imageFor(id: GlobalId, field: string[]): Result<{ image: ImageRecord; isNew: boolean }> {
+  private async imageFor(id: GlobalId, field: string[]): Promise<Result<{ image: ImageRecord; isNew: boolean }>> {
     const gid = formatGlobalId(id);
-    const existing = this.options.index.getImage(gid);
+    const existing = await this.options.index.getImage(gid);
     if (existing) return ok({ image: existing, isNew: false });
     if (id.provider === 'LOCAL') return fail('NOT_FOUND', 'No such image', { field });
-    return ok({ image: this.draftImage(id), isNew: true });
+    return ok({ image: await this.draftImage(id), isNew: true });
   }
 
-  private draftImage(id: GlobalId, status: ImageRecord['status'] = 'READY'): ImageRecord {
+  private async draftImage(id: GlobalId, status: ImageRecord['status'] = 'READY'): Promise<ImageRecord> {
     const now = new Date().toISOString();
     return {
       id: formatGlobalId(id),
@@ -208,7 +218,7 @@ export class MediaService {
       status,
       name: null,
       alt: null,
-      ordering: this.options.index.nextOrdering(id.productId),
+      ordering: await this.options.index.nextOrdering(id.productId),
       isThumbnail: false,
       enabled: true,
       width: null,
@@ -284,15 +294,15 @@ export class MediaService {
     let image: ImageRecord;
     let isNew: boolean;
     if (hasImage) {
-      const found = this.imageFor(target, ['input', 'imageId']);
+      const found = await this.imageFor(target, ['input', 'imageId']);
       if (!found.ok) return found;
       ({ image, isNew } = found.value);
     } else {
-      const existing = this.options.index.getImage(formatGlobalId(target));
+      const existing = await this.options.index.getImage(formatGlobalId(target));
       isNew = existing === undefined;
-      image = existing ?? this.draftImage(target, 'AWAITING_UPLOAD');
+      image = existing ?? (await this.draftImage(target, 'AWAITING_UPLOAD'));
     }
-    const within = this.checkProductLimits(image.productId, { newImage: isNew, newPlaceholder: isNew });
+    const within = await this.checkProductLimits(image.productId, { newImage: isNew, newPlaceholder: isNew });
     if (!within.ok) return within;
     // Present: `usable` checked REQUEST_IMAGE_UPLOAD, and the method comes with the capability.
     const issued = await provider.requestImageUpload!({
@@ -306,7 +316,7 @@ export class MediaService {
     const patch = { ...issued.value.patch };
     if (name.value !== undefined) patch.name = name.value;
     if (alt.value !== undefined) patch.alt = alt.value;
-    const saved = this.recordImage(provider, image, patch, false, {
+    const saved = await this.recordImage(provider, image, patch, false, {
       pendingUntil: Math.floor(issued.value.target.expiresAt.getTime() / 1000),
     });
     if (!saved.ok) return saved;
@@ -333,7 +343,7 @@ export class MediaService {
         : declaredByteSize(input.byteSize, this.options.maxFileBytes, ['input', 'byteSize']);
     if (byteSize && !byteSize.ok) return byteSize;
 
-    const within = this.checkProductLimits(input.productId, { newImage: false, newPlaceholder: true });
+    const within = await this.checkProductLimits(input.productId, { newImage: false, newPlaceholder: true });
     if (!within.ok) return within;
 
     const now = new Date().toISOString();
@@ -366,7 +376,7 @@ export class MediaService {
       fileId: localId,
       id: formatGlobalId({ kind: 'ProductFile', provider: providerName, productId: input.productId, localId }),
     };
-    const exceeded = this.options.index.insertFileWithin(file, {
+    const exceeded = await this.options.index.insertFileWithin(file, {
       limits: this.options.limits,
       pendingUntil: Math.floor(issued.value.target.expiresAt.getTime() / 1000),
     });
@@ -428,7 +438,7 @@ export class MediaService {
       if (!url.ok) return url;
       passedUrl = { kind: 'url', url: url.value };
     }
-    const found = this.imageFor(parsed.value, ['input', 'id']);
+    const found = await this.imageFor(parsed.value, ['input', 'id']);
     if (!found.ok) return found;
     const { image, isNew } = found.value;
     const bringsBytes = input.file != null || input.sourceUrl != null;
@@ -437,7 +447,7 @@ export class MediaService {
       if (!placeholder.ok) return placeholder;
     }
     if (isNew) {
-      const within = this.checkProductLimits(image.productId, { newImage: true, newPlaceholder: false });
+      const within = await this.checkProductLimits(image.productId, { newImage: true, newPlaceholder: false });
       if (!within.ok) return within;
     }
 
@@ -455,7 +465,7 @@ export class MediaService {
       if (!written.ok) return written;
       const patch: ImagePatch = { ...written.value };
       if (changes.thumbnail === false) patch.isThumbnail = false;
-      const saved = this.recordImage(provider, image, patch, changes.thumbnail === true);
+      const saved = await this.recordImage(provider, image, patch, changes.thumbnail === true);
       if (!saved.ok) return saved;
       await provider.discardImageRevision?.(saved.value.before, saved.value.after);
       return ok(saved.value.after);
@@ -468,7 +478,7 @@ export class MediaService {
     const usable = this.providers.usable(parsed.value.provider, 'SET_THUMBNAIL', ['input', 'imageId']);
     if (!usable.ok) return usable;
     const provider = usable.value;
-    const found = this.imageFor(parsed.value, ['input', 'imageId']);
+    const found = await this.imageFor(parsed.value, ['input', 'imageId']);
     if (!found.ok) return found;
     const { image } = found.value;
     const placeholder = placeholderConflict(image, ['input', 'imageId']);
@@ -479,7 +489,7 @@ export class MediaService {
       if (!written.ok) return written;
       patch = written.value;
     }
-    const saved = this.recordImage(provider, image, patch, true);
+    const saved = await this.recordImage(provider, image, patch, true);
     return saved.ok ? ok(saved.value.after) : saved;
   }
 

@@ -4,7 +4,7 @@ import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { SNIFF_BYTES } from '../domain/content-type';
 import { isNoSpaceError, MediaFailure, StorageFullError } from '../domain/errors';
-import { fsyncPath } from '../store/blob-store';
+import { fsyncPath } from '../store/local-files';
 
 /** Bytes received in full, written and fsynced to a temporary file. */
 export interface SpooledFile {

@@ -36,14 +36,14 @@ export class UploadGrants {
     private readonly signer: Signer,
     private readonly ttlSeconds: number,
     private readonly publicUrl: () => string,
-    private readonly onIssued: (grant: UploadGrant) => void = () => undefined,
+    private readonly onIssued: (grant: UploadGrant) => Promise<void> = () => Promise.resolve(),
     private readonly now: () => number = Date.now,
   ) {}
 
-  issue(grant: Omit<UploadGrant, 'v' | 'exp' | 'jti'>): { grant: UploadGrant; target: UploadTarget } {
+  async issue(grant: Omit<UploadGrant, 'v' | 'exp' | 'jti'>): Promise<{ grant: UploadGrant; target: UploadTarget }> {
     const exp = Math.floor(this.now() / 1000) + this.ttlSeconds;
     const full: UploadGrant = { v: 1, ...grant, exp, jti: randomUUID() };
-    this.onIssued(full);
+    await this.onIssued(full);
     const token = this.signer.seal(PURPOSE, full);
     const headers = [{ name: 'Content-Type', value: grant.contentType ?? 'application/octet-stream' }];
     return {
@@ -64,18 +64,19 @@ export class UploadGrants {
  * An upload URL of the subgraph itself for one image or file: at most the
  * declared size (else `maxBytes`), of the declared type when one was given.
  */
-export function subgraphUploadTarget(
+export async function subgraphUploadTarget(
   grants: UploadGrants,
   kind: UploadGrant['kind'],
   targetId: string,
   declared: { contentType?: string; byteSize?: number },
   maxBytes: number,
-): UploadTarget {
-  return grants.issue({
+): Promise<UploadTarget> {
+  const issued = await grants.issue({
     kind,
     target: targetId,
     maxBytes: declared.byteSize ?? maxBytes,
     contentType: declared.contentType,
     byteSize: declared.byteSize,
-  }).target;
+  });
+  return issued.target;
 }

@@ -5,7 +5,7 @@ import type { FileRecord, ImageRecord } from '../domain/model';
 import { currentLog } from '../observability/log';
 import type { MediaProviderAdapter } from '../providers/provider';
 import type { ProviderRegistry } from '../providers/registry';
-import type { ImagePatch, MediaIndex } from '../store/media-index';
+import type { ImagePatch, MediaIndex, Written } from '../store/media-index';
 import { decidedImageType, StalledUpload, type Intake } from './intake';
 import type { UploadGrants } from './upload-grants';
 
@@ -32,7 +32,7 @@ export interface UploadReceiverDeps {
     provider: MediaProviderAdapter,
     image: ImageRecord,
     patch: ImagePatch,
-  ): Result<{ before: ImageRecord; after: ImageRecord }>;
+  ): Promise<Result<Written<ImageRecord>>>;
 }
 
 /**
@@ -58,42 +58,45 @@ export class UploadReceiver {
     }
     const grant = checked.grant;
     // The token is judged whole (signed, unexpired, newest for its target, unused) before anything about the body.
-    if (!this.deps.index.isCurrentUploadToken(grant.target, grant.jti)) {
+    if (!(await this.deps.index.isCurrentUploadToken(grant.target, grant.jti))) {
       return forbiddenUpload('A newer upload URL was issued for this target; use that one');
     }
-    if (!this.deps.index.claimUploadToken(grant.jti, grant.target, grant.exp)) {
+    if (!(await this.deps.index.claimUploadToken(grant.jti, grant.target, grant.exp))) {
       return forbiddenUpload('The upload URL has already been used');
     }
-    const release = () => {
-      try {
-        this.deps.index.releaseUploadToken(grant.jti);
-      } catch (err) {
-        // A full disk can refuse even this delete; the claim then lapses with the URL (and at the next start).
-        currentLog().error({ error: String((err as Error).message) }, 'upload claim could not be released');
-      }
-    };
-    const refuse = (outcome: UploadOutcome): UploadOutcome => {
-      release();
+    const log = currentLog();
+    let released: Promise<void> | undefined;
+    // Never thrown: a full disk can refuse even this delete. A failed release is tried again by the next call
+    // (the last comes after the spooled bytes are gone); else the claim lapses with the URL (and at the next start).
+    const release = () =>
+      (released ??= this.deps.index.releaseUploadToken(grant.jti).catch((err: unknown) => {
+        released = undefined;
+        log.error({ error: String((err as Error).message) }, 'upload claim could not be released');
+      }));
+    const refuse = async (outcome: UploadOutcome): Promise<UploadOutcome> => {
+      await release();
       return outcome;
     };
     if (declaredLength !== undefined) {
       if (declaredLength > grant.maxBytes) {
-        return refuse(fail('FILE_TOO_LARGE', `The upload is larger than the limit of ${grant.maxBytes} bytes`));
+        return await refuse(fail('FILE_TOO_LARGE', `The upload is larger than the limit of ${grant.maxBytes} bytes`));
       }
       if (grant.byteSize !== undefined && declaredLength !== grant.byteSize) {
-        return refuse(fail('INVALID_INPUT', `The upload must be exactly ${grant.byteSize} bytes`));
+        return await refuse(fail('INVALID_INPUT', `The upload must be exactly ${grant.byteSize} bytes`));
       }
     }
     const record =
-      grant.kind === 'image' ? this.deps.index.getImage(grant.target) : this.deps.index.getFile(grant.target);
-    if (!record) return refuse(fail('NOT_FOUND', 'The upload target no longer exists'));
+      grant.kind === 'image'
+        ? await this.deps.index.getImage(grant.target)
+        : await this.deps.index.getFile(grant.target);
+    if (!record) return await refuse(fail('NOT_FOUND', 'The upload target no longer exists'));
     const usable = this.deps.providers.usable(record.provider);
-    if (!usable.ok) return refuse(usable);
+    if (!usable.ok) return await refuse(usable);
     let stored = false;
     // A sender that leaves mid-body frees the URL at once, not when the spool notices: the client may retry
     // as soon as it sees its connection end.
     const releaseIfAbandoned = () => {
-      if (!stored && !(body as Readable & { complete?: boolean }).complete) release();
+      if (!stored && !(body as Readable & { complete?: boolean }).complete) void release();
     };
     body.once('close', releaseIfAbandoned);
     try {
@@ -115,7 +118,7 @@ export class UploadReceiver {
           const bytes = { ...spooled, contentType: type.value };
           const written = await usable.value.writeImage(image, {}, { kind: 'bytes', bytes });
           if (!written.ok) return written;
-          const saved = this.deps.recordImage(usable.value, image, written.value);
+          const saved = await this.deps.recordImage(usable.value, image, written.value);
           if (!saved.ok) return saved;
           await usable.value.discardImageRevision?.(saved.value.before, saved.value.after);
           return ok({ id: saved.value.after.id, status: saved.value.after.status });
@@ -136,7 +139,7 @@ export class UploadReceiver {
         }
         const written = await usable.value.writeFile(file, { ...spooled, contentType });
         if (!written.ok) return written;
-        const saved = this.deps.index.updateFile(file.id, written.value)!;
+        const saved = (await this.deps.index.updateFile(file.id, written.value))!;
         await usable.value.discardFileRevision?.(saved.before, saved.after);
         return ok({ id: saved.after.id, status: saved.after.status });
       });
@@ -147,8 +150,8 @@ export class UploadReceiver {
       throw err;
     } finally {
       body.off('close', releaseIfAbandoned);
-      if (stored) this.deps.index.spendUploadToken(grant.jti);
-      else release();
+      if (stored) await this.deps.index.spendUploadToken(grant.jti);
+      else await release();
     }
   }
 }

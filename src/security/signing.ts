@@ -1,31 +1,8 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { promises as fs } from 'node:fs';
-import path from 'node:path';
 
-const SECRET_FILE = 'signing-secret';
-
-/**
- * The key for upload and download URLs: `MEDIA_SIGNING_SECRET` when set, else
- * one generated on first start and kept in the data folder (mode 0600), so URLs
- * handed out before a restart keep working after it.
- */
-export async function loadSigningSecret(dataDir: string, configured: string | undefined): Promise<string> {
-  if (configured !== undefined) return configured;
-  const file = path.join(dataDir, SECRET_FILE);
-  try {
-    const existing = (await fs.readFile(file, 'utf8')).trim();
-    if (existing.length >= 32) return existing;
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-  }
-  const secret = randomBytes(32).toString('base64url');
-  const temp = `${file}.tmp-${process.pid}`;
-  await fs.writeFile(temp, secret, { mode: 0o600, flag: 'w' });
-  const handle = await fs.open(temp, 'r');
-  await handle.sync();
-  await handle.close();
-  await fs.rename(temp, file);
-  return secret;
+/** A new random key for signed URLs: 32 bytes, base64url. */
+export function newSigningSecret(): string {
+  return randomBytes(32).toString('base64url');
 }
 
 /** Signs and verifies the subgraph's own tokens with HMAC-SHA256. */

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
+import { prepareStore, storeEnv } from '../backend/backend';
 
 const ROOT = path.resolve(__dirname, '../..');
 
@@ -15,11 +16,16 @@ export interface ChildServer {
   kill(signal?: NodeJS.Signals): Promise<void>;
 }
 
-/** Starts `src/main.ts` on 127.0.0.1:0 with the given environment; resolves once it prints its address. */
-export function startChildServer(env: Record<string, string>): Promise<ChildServer> {
+/**
+ * Starts `src/main.ts` on 127.0.0.1:0 with the given environment, on the
+ * suite's backend when it names a data folder; resolves once it prints its address.
+ */
+export async function startChildServer(env: Record<string, string>): Promise<ChildServer> {
+  const store = env.MEDIA_DATA_DIR === undefined ? {} : storeEnv(env.MEDIA_DATA_DIR);
+  if (env.MEDIA_DATA_DIR !== undefined) await prepareStore(env.MEDIA_DATA_DIR);
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src/main.ts')], {
     cwd: ROOT,
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, PORT: '0', HOST: '127.0.0.1', ...env },
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, PORT: '0', HOST: '127.0.0.1', ...store, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';

@@ -14,8 +14,3 @@ export function listFiles(dir: string): string[] {
     return statSync(full).isDirectory() ? listFiles(full).map((f) => path.join(entry, f)) : [entry];
   });
 }
-
-/** The bytes the LOCAL store holds, ignoring nothing: temporary files would show up too. */
-export function storedBlobs(dataDir: string): string[] {
-  return listFiles(path.join(dataDir, 'blobs'));
-}

@@ -5,6 +5,7 @@ import { Writable } from 'node:stream';
 import { loadConfig } from '../../src/config/config';
 import { createLogger } from '../../src/observability/log';
 import { startServer, type RunningServer } from '../../src/server';
+import { prepareStore, storeEnv } from '../backend/backend';
 
 export interface TestServer {
   server: RunningServer;
@@ -36,9 +37,13 @@ export function tempDataDir(): string {
   return mkdtempSync(path.join(os.tmpdir(), 'product-media-test-'));
 }
 
-/** Starts the real subgraph on 127.0.0.1:0 with a fresh (or the given) data folder. */
+/**
+ * Starts the real subgraph on 127.0.0.1:0 with a fresh (or the given) data
+ * folder, on the suite's backend (the folder names its store).
+ */
 export async function startTestServer(env: Record<string, string> = {}, dataDir = tempDataDir()): Promise<TestServer> {
-  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', MEDIA_DATA_DIR: dataDir, ...env });
+  await prepareStore(dataDir);
+  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', MEDIA_DATA_DIR: dataDir, ...storeEnv(dataDir), ...env });
   // The server logs into memory, where tests can read it (and jest's output stays clean).
   let raw = '';
   const sink = new Writable({

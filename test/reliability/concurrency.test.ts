@@ -43,7 +43,7 @@ describe('concurrency', () => {
     const flagged = images.filter((i: { isThumbnail: boolean }) => i.isThumbnail);
     expect(flagged).toHaveLength(1);
     expect(thumbnail.id).toBe(flagged[0].id);
-    expect(problemsOf(inspectStore(t.dataDir))).toEqual(CONSISTENT);
+    expect(problemsOf(await inspectStore(t.dataDir))).toEqual(CONSISTENT);
   });
 
   it('concurrent uploads to one image leave a row and bytes that belong together, and one revision', async () => {
@@ -56,7 +56,7 @@ describe('concurrency', () => {
       expect(((await write.json()) as any).data.updateImage.userErrors).toEqual([]);
     }
 
-    const report = inspectStore(t.dataDir);
+    const report = await inspectStore(t.dataDir);
     expect(problemsOf(report)).toEqual(CONSISTENT);
     const winner = candidates.findIndex((bytes) => sha256(bytes) === report.shaById.get(id));
     expect(winner).toBeGreaterThanOrEqual(0);
@@ -73,7 +73,7 @@ describe('concurrency', () => {
     const puts = await Promise.all(targets.map(({ upload }, n) => putBytes(upload, images[n]!)));
     expect(puts.map((p) => p.status)).toEqual(images.map(() => 200));
 
-    const report = inspectStore(t.dataDir);
+    const report = await inspectStore(t.dataDir);
     expect(problemsOf(report)).toEqual(CONSISTENT);
     targets.forEach(({ image }, n) => expect(report.shaById.get(image.id)).toBe(sha256(images[n]!)));
     const product = await t.gql(`{ productMedia(productId: "race-many") { images { id status } } }`);

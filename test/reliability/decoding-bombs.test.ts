@@ -2,6 +2,7 @@ import { listFiles } from '../helpers/files';
 import { makeImage, progressiveScanBomb, tiffPageBomb } from '../helpers/images';
 import { putBytes, requestImage, startTestServer, uploadImage, type TestServer } from '../helpers/server';
 import path from 'node:path';
+import { spoolDir } from '../backend/backend';
 
 /** No upload may hold the process: decoding runs in worker processes with a time limit (issue 13, item 1). */
 describe('images that cost far more to decode than they weigh', () => {
@@ -50,7 +51,7 @@ describe('images that cost far more to decode than they weigh', () => {
       expect(res.body.data.productImage.status).toBe('AWAITING_UPLOAD');
       expect(listFiles(path.join(t.dataDir, 'blobs', 'images', image.id.split('/').pop()))).toEqual([]);
     }
-    expect(listFiles(path.join(t.dataDir, 'blobs', 'incoming'))).toEqual([]);
+    expect(listFiles(spoolDir(t.dataDir))).toEqual([]);
     expect(t.logs().filter((l) => l.level === 'warn' && l.msg === 'image worker output')).toEqual([]);
   });
 

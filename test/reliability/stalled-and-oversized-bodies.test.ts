@@ -1,11 +1,11 @@
 import http from 'node:http';
 import net from 'node:net';
 import type { AddressInfo } from 'node:net';
-import path from 'node:path';
 import { listFiles } from '../helpers/files';
 import { makeImage } from '../helpers/images';
 import { multipartBody, rawRequest } from '../helpers/raw-http';
 import { putBytes, requestImage, startTestServer, UPDATE_IMAGE, uploadImage, type TestServer } from '../helpers/server';
+import { spoolDir } from '../backend/backend';
 
 /**
  * Every intake path (upload URL, multipart, sourceUrl), with and without
@@ -26,7 +26,7 @@ beforeAll(async () => {
 });
 afterAll(() => t.stop());
 
-const incoming = () => listFiles(path.join(t.dataDir, 'blobs', 'incoming'));
+const incoming = () => listFiles(spoolDir(t.dataDir));
 
 function multipartHead(id: string, chunked: boolean, fileBytes?: number) {
   const start = multipartBody(

@@ -15,6 +15,7 @@ import {
   uploadImage,
   type TestServer,
 } from '../helpers/server';
+import { spoolDir } from '../backend/backend';
 
 /**
  * A full LOCAL store is the server's failure, never the client's (contract
@@ -32,7 +33,7 @@ async function expectServerBlamed(t: TestServer, imageId: string) {
     expect.objectContaining({ code: 'PROVIDER_UNAVAILABLE', provider: 'LOCAL', retryable: true }),
   ]);
   expect(t.logs().some((line) => line.level === 'error' && /storage is full/.test(line.msg))).toBe(true);
-  expect(listFiles(path.join(t.dataDir, 'blobs', 'incoming'))).toEqual([]);
+  expect(listFiles(spoolDir(t.dataDir))).toEqual([]);
 }
 
 it('under MEDIA_MIN_FREE_BYTES: uploads refused as the server’s failure, /readyz 503, reads still served', async () => {
@@ -81,7 +82,7 @@ const root = process.getuid?.() === 0;
         const put = await putBytes(upload, big);
         expect(put.status).toBe(507);
         expect(t.logs().some((line) => line.level === 'error' && /storage is full/.test(line.msg))).toBe(true);
-        expect(listFiles(path.join(mount, 'blobs', 'incoming'))).toEqual([]);
+        expect(listFiles(spoolDir(mount))).toEqual([]);
         const file = await t.gql(REQUEST_FILE_UPLOAD, { input: { productId: 'enospc', fileName: 'a.bin' } });
         const target = file.body.data.requestFileUpload.upload;
         expect((await putBytes(target, big)).status).toBe(507);

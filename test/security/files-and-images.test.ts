@@ -4,9 +4,9 @@ import path from 'node:path';
 import zlib from 'node:zlib';
 import sharp from 'sharp';
 import { MediaFailure } from '../../src/domain/errors';
-import { storedBlobs } from '../helpers/files';
 import { makeImage } from '../helpers/images';
 import { putBytes, REQUEST_FILE_UPLOAD, requestImage, startTestServer, type TestServer } from '../helpers/server';
+import { storedObjects } from '../backend/backend';
 
 function pngChunk(type: string, data: Buffer): Buffer {
   const length = Buffer.alloc(4);
@@ -106,7 +106,7 @@ describe('decoding limits', () => {
     expect(process.memoryUsage().rss - rssBefore).toBeLessThan(150 * 1024 * 1024);
     const res = await t.gql(`query($id: ID!) { productImage(id: $id) { status } }`, { id: image.id });
     expect(res.body.data.productImage.status).toBe('AWAITING_UPLOAD');
-    expect(storedBlobs(t.dataDir).filter((f) => f.includes(image.id.split('/').pop()))).toEqual([]);
+    expect((await storedObjects(t.dataDir)).filter((f) => f.includes(image.id.split('/').pop()))).toEqual([]);
     // Still serving uploads.
     const next = await requestImage(t, { productId: 'after-bomb' });
     expect((await putBytes(next.upload, await makeImage(40, 40))).status).toBe(200);
@@ -154,7 +154,7 @@ describe('file names are metadata only', () => {
     expect((await putBytes(upload, Buffer.from('%PDF-1.7\n%%EOF\n'))).status).toBe(200);
 
     // Every stored path is one the subgraph made: kinds, uuids and fixed names.
-    for (const blob of storedBlobs(t.dataDir)) {
+    for (const blob of await storedObjects(t.dataDir)) {
       expect(blob).toMatch(/^(images|files)\/[0-9a-f-]{36}\/[0-9a-f-]{36}\/[a-z]+(\.[a-z]+)?$/);
     }
     const read = await t.gql(`query($id: ID!) { productFile(id: $id) { fileName downloadUrl } }`, { id: file.id });

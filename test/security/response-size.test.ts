@@ -9,10 +9,8 @@ import {
   tempDataDir,
   type TestServer,
 } from '../helpers/server';
-import { openDatabase } from '../../src/store/database';
-import { MediaIndex } from '../../src/store/media-index';
+import { withStore } from '../backend/backend';
 import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import type { ImageRecord } from '../../src/domain/model';
 
 /**
@@ -41,23 +39,20 @@ describe('a response-size bound that 1,000 representations of a full product can
     const { image, upload } = await requestImage({ gql: graphqlClient(seed.url) }, { productId: PRODUCT });
     expect((await putBytes(upload, await makeImage(40, 40))).status).toBe(200);
     await seed.kill();
-    const db = openDatabase(path.join(dataDir, 'media.db'));
-    const index = new MediaIndex(db);
-    const template = index.getImage(image.id as string)!;
-    index.transaction(() => {
-      for (let i = 1; i < IMAGES; i++) {
+    await withStore(dataDir, async ({ index }) => {
+      const template = (await index.getImage(image.id as string))!;
+      const images = Array.from({ length: IMAGES - 1 }, (_, n): ImageRecord => {
         const imageId = randomUUID();
-        const copy: ImageRecord = {
+        return {
           ...template,
           id: template.id.replace(template.imageId, imageId),
           imageId,
-          ordering: i,
-          alt: `Alternative text of image ${i} `.repeat(8),
+          ordering: n + 1,
+          alt: `Alternative text of image ${n + 1} `.repeat(8),
         };
-        index.insertImage(copy);
-      }
+      });
+      await index.insertAll({ images });
     });
-    db.close();
     child = await startChildServer({ MEDIA_DATA_DIR: dataDir });
     gql = graphqlClient(child.url);
   }, 60_000);

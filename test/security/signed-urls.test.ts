@@ -1,8 +1,8 @@
-import path from 'node:path';
 import { putBytes, REQUEST_FILE_UPLOAD, requestImage, startTestServer, type TestServer } from '../helpers/server';
 import { rawRequest, streamUntilAnswered } from '../helpers/raw-http';
 import { makeImage } from '../helpers/images';
-import { listFiles, storedBlobs } from '../helpers/files';
+import { listFiles } from '../helpers/files';
+import { storedObjects, spoolDir, storedKeys } from '../backend/backend';
 
 let t: TestServer;
 beforeAll(async () => {
@@ -19,8 +19,8 @@ async function statusOf(id: string): Promise<string> {
 async function expectNothingStored(id: string) {
   expect(await statusOf(id)).toBe('AWAITING_UPLOAD');
   const imageId = id.split('/').pop()!;
-  expect(listFiles(path.join(t.dataDir, 'blobs', 'images', imageId))).toEqual([]);
-  expect(listFiles(path.join(t.dataDir, 'blobs', 'incoming'))).toEqual([]);
+  expect(await storedKeys(t.dataDir, `images/${imageId}`)).toEqual([]);
+  expect(listFiles(spoolDir(t.dataDir))).toEqual([]);
 }
 
 describe('upload URLs refuse what they must, and store nothing', () => {
@@ -53,13 +53,13 @@ describe('upload URLs refuse what they must, and store nothing', () => {
     const { image, upload } = await requestImage(t, { productId: 'p-reuse' });
     const first = await makeImage(50, 50);
     expect((await putBytes(upload, first)).status).toBe(200);
-    const before = storedBlobs(t.dataDir).filter((f) => f.includes(image.id.split('/').pop()));
+    const before = (await storedObjects(t.dataDir)).filter((f) => f.includes(image.id.split('/').pop()));
     const second = await putBytes(upload, await makeImage(60, 60));
     expect(second.status).toBe(403);
     expect(second.body.error.message).toMatch(/already been used/);
     const res = await t.gql(`query($id: ID!) { productImage(id: $id) { width byteSize } }`, { id: image.id });
     expect(res.body.data.productImage).toEqual({ width: 50, byteSize: first.length });
-    expect(storedBlobs(t.dataDir).filter((f) => f.includes(image.id.split('/').pop()))).toEqual(before);
+    expect((await storedObjects(t.dataDir)).filter((f) => f.includes(image.id.split('/').pop()))).toEqual(before);
   });
 
   it('403 for the wrong method, and for one kind of signature presented as another', async () => {

@@ -1,8 +1,8 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { storedBlobs } from '../helpers/files';
 import { makeImage } from '../helpers/images';
 import { startTestServer, UPDATE_IMAGE, uploadImage, type TestServer } from '../helpers/server';
+import { storedObjects } from '../backend/backend';
 
 /** A loopback origin with the behaviours a hostile or broken `sourceUrl` host shows, counting its requests. */
 async function startOrigin(png: Buffer) {
@@ -186,6 +186,6 @@ describe('sourceUrl with MEDIA_FETCH_ALLOW_PRIVATE=true (development)', () => {
       expect.objectContaining({ code: 'INVALID_INPUT', message: expect.stringMatching(/timed out/) }),
     ]);
     expect(await width()).toBe(before);
-    expect(storedBlobs(t.dataDir).filter((f) => f.startsWith('incoming/'))).toEqual([]);
+    expect((await storedObjects(t.dataDir)).filter((f) => f.startsWith('incoming/'))).toEqual([]);
   });
 });

@@ -1,58 +1,105 @@
 import type { Logger } from '../../observability/log';
-import type { BlobStore } from '../../store/blob-store';
 import type { MediaIndex } from '../../store/media-index';
+import type { ObjectStorage } from '../../store/object-storage';
+import { REVISION_KINDS, revisionFolderOfObject } from './layout';
 
 /** When the housekeeping sweeps run, and what they keep. */
 export interface HousekeepingOptions {
   index: MediaIndex;
-  blobs: BlobStore;
+  storage: ObjectStorage;
   logger: Logger;
   /** How long after its upload URL expired a placeholder is kept (`MEDIA_PENDING_UPLOAD_GRACE_SECONDS`). */
   pendingUploadGraceSeconds: number;
   /** How often the periodic sweep runs (`MEDIA_SWEEP_INTERVAL_SECONDS`). */
   sweepIntervalSeconds: number;
+  /**
+   * On a shared store, how old crash leftovers must be before a sweep takes
+   * them (`MEDIA_LEFTOVER_GRACE_SECONDS`): longer than any upload, render and
+   * commit can take, so work in flight on another replica is never swept.
+   */
+  leftoverGraceSeconds: number;
 }
 
 /**
- * LOCAL's housekeeping, with an `init`/`close` lifecycle:
- * - at start-up, before any request: upload claims left by a crash are
- *   released, temporary files and revision folders no row names are removed;
- * - at start-up and every `sweepIntervalSeconds`: placeholders whose upload
- *   URL expired a grace period ago are deleted.
+ * LOCAL's housekeeping, with an `init`/`close` lifecycle. It removes what a
+ * crash leaves (upload claims still in progress, temporary files, revisions
+ * no row names) and placeholders whose upload URL expired a grace period ago.
+ * On a store only this process uses, the crash leftovers go at start-up,
+ * before any request; on a shared one (several replicas) only those older
+ * than `leftoverGraceSeconds`, at start-up and every
+ * `sweepIntervalSeconds` (a replica that crashed may never start again).
  * A failing periodic sweep is logged and tried again next time.
  */
 export class Housekeeping {
   private timer?: NodeJS.Timeout;
+  private running?: Promise<void>;
 
   constructor(private readonly options: HousekeepingOptions) {}
 
   /** Runs the start-up sweeps and starts the periodic one. */
   async init(): Promise<void> {
-    const { index, blobs } = this.options;
-    index.sweepUploadClaims(nowSeconds());
-    await blobs.sweepTemporaryFiles();
-    await blobs.sweepOrphanRevisions(index.referencedRevisionFolders());
-    this.sweepPlaceholders();
+    const { index, leftoverGraceSeconds } = this.options;
+    await this.sweep(index.shared ? leftoverGraceSeconds : 'all');
     this.timer = setInterval(() => {
-      try {
-        this.sweepPlaceholders();
-      } catch (err) {
-        this.options.logger.error({ error: String(err) }, 'placeholder sweep failed');
-      }
+      this.running ??= this.sweep(index.shared ? leftoverGraceSeconds : 'none')
+        .catch((err: unknown) => this.options.logger.error({ error: String(err) }, 'housekeeping sweep failed'))
+        .finally(() => (this.running = undefined));
     }, this.options.sweepIntervalSeconds * 1000);
     this.timer.unref();
   }
 
-  /** Stops the periodic sweep. */
-  close(): void {
+  /** Stops the periodic sweep and waits for one in progress. */
+  async close(): Promise<void> {
     clearInterval(this.timer);
+    await this.running;
   }
 
-  private sweepPlaceholders(): void {
+  /**
+   * One sweep. `leftovers` says which crash leftovers go: `'all'` (nothing else
+   * runs yet), those older than that many seconds, or `'none'`.
+   */
+  private async sweep(leftovers: number | 'all' | 'none'): Promise<void> {
+    const { index, storage, logger } = this.options;
     const now = nowSeconds();
-    const removed = this.options.index.sweepExpiredPlaceholders(now - this.options.pendingUploadGraceSeconds, now);
-    if (removed.length > 0)
-      this.options.logger.info({ removed: removed.length }, 'expired upload placeholders removed');
+    let temporary = 0;
+    let orphans = 0;
+    if (leftovers !== 'none') {
+      const before = leftovers === 'all' ? Number.MAX_SAFE_INTEGER : now - leftovers;
+      const beforeDate = new Date(leftovers === 'all' ? 8.64e15 : Date.now() - leftovers * 1000);
+      await index.sweepUploadClaims(now, before);
+      temporary = await storage.sweepTemporary(beforeDate);
+      orphans = await this.sweepOrphanRevisions(beforeDate);
+    }
+    const placeholders = await index.sweepExpiredPlaceholders(now - this.options.pendingUploadGraceSeconds, now);
+    if (temporary + orphans > 0) logger.info({ temporary, orphans }, 'crash leftovers removed');
+    if (placeholders.length > 0) logger.info({ removed: placeholders.length }, 'expired upload placeholders removed');
+  }
+
+  /**
+   * Removes revision folders no row names whose newest object is older than
+   * `before`: a crash between publishing a revision and committing its row,
+   * or between committing a replacement and removing the old revision, leaves
+   * one behind. Returns how many were removed.
+   */
+  private async sweepOrphanRevisions(before: Date): Promise<number> {
+    const { index, storage } = this.options;
+    // Read before listing: a revision committed meanwhile is new, so younger than `before`, and spared.
+    const referenced = await index.referencedRevisionFolders();
+    const newest = new Map<string, Date>();
+    for (const kind of REVISION_KINDS) {
+      for await (const object of storage.list(kind)) {
+        const folder = revisionFolderOfObject(object.key);
+        const seen = newest.get(folder);
+        if (!seen || seen < object.modifiedAt) newest.set(folder, object.modifiedAt);
+      }
+    }
+    let removed = 0;
+    for (const [folder, modifiedAt] of newest) {
+      if (referenced.has(folder) || modifiedAt >= before) continue;
+      await storage.removeFolder(folder);
+      removed += 1;
+    }
+    return removed;
   }
 }
 

@@ -67,10 +67,30 @@ export function revisionFolderOf(blobKey: string): string {
   return blobKey.startsWith('files/') ? blobKey.slice(0, blobKey.lastIndexOf('/')) : blobKey;
 }
 
+/** The revision folder an object key lies in (`<kind>/<owner>/<revision>`). */
+export function revisionFolderOfObject(key: string): string {
+  return key.split('/').slice(0, 3).join('/');
+}
+
 /** The public path of a file revision (before its signature), from the blob key of its bytes. */
 export function filePublicPath(dataKey: string, nameSegment: string): string {
   return `${MEDIA_PATH}/${revisionFolderOf(dataKey)}/${nameSegment}`;
 }
+
+/**
+ * How an object of a revision is stored, for whoever serves it straight from
+ * storage: served renditions are public and immutable (a new upload is a new
+ * revision); the received bytes (`source.*`) and product files are private.
+ */
+export function objectHeaders(fileName: string): { contentType: string; cacheControl: string } {
+  const served = SERVED_IMAGE_FILE.exec(fileName);
+  return served
+    ? { contentType: TYPE_BY_EXTENSION[served[2]!]!, cacheControl: IMMUTABLE }
+    : { contentType: 'application/octet-stream', cacheControl: 'private, no-store' };
+}
+
+/** The cache lifetime of a served rendition: a year, never revalidated. */
+export const IMMUTABLE = 'public, max-age=31536000, immutable';
 
 /** A requested image path read back: the blob to serve and its type, or undefined for no such path. */
 export function servedImage(

@@ -11,11 +11,12 @@ import {
   imageFolderKey,
   imagePublicPath,
   imageRevisionKey,
+  objectHeaders,
   revisionFolderOf,
 } from './layout';
 import type { DownloadLinks } from '../../media/download-links';
 import { subgraphUploadTarget, type UploadGrants } from '../../media/upload-grants';
-import { fsyncPath, TEMP_PREFIX, type BlobStore } from '../../store/blob-store';
+import type { ObjectStorage } from '../../store/object-storage';
 import type { FilePatch, ImagePatch } from '../../store/media-index';
 import type {
   FileUploadRequest,
@@ -42,7 +43,7 @@ const LOCAL_CAPABILITIES: MediaCapability[] = [
 ];
 
 export interface LocalProviderOptions {
-  blobs: BlobStore;
+  storage: ObjectStorage;
   grants: UploadGrants;
   maxImageBytes: number;
   maxFileBytes: number;
@@ -52,9 +53,10 @@ export interface LocalProviderOptions {
 }
 
 /**
- * The embedded default provider: bytes in the blob store, metadata only in the
- * index. Each upload becomes a new revision folder, built under a temporary
- * name and renamed into place whole, so readers never see a partial revision.
+ * The subgraph's own storage: bytes in object storage, metadata only in the
+ * index. Each upload becomes a new revision folder, built locally and
+ * published whole before its row names it, so readers never see a partial
+ * revision.
  */
 export class LocalProvider implements MediaProviderAdapter {
   readonly name = 'LOCAL' as const;
@@ -64,26 +66,26 @@ export class LocalProvider implements MediaProviderAdapter {
 
   constructor(private readonly options: LocalProviderOptions) {}
 
-  requestImageUpload(request: ImageUploadRequest): Promise<Result<IssuedUpload<ImagePatch>>> {
-    const target = subgraphUploadTarget(
+  async requestImageUpload(request: ImageUploadRequest): Promise<Result<IssuedUpload<ImagePatch>>> {
+    const target = await subgraphUploadTarget(
       this.options.grants,
       'image',
       request.image.id,
       request,
       this.options.maxImageBytes,
     );
-    return Promise.resolve(ok({ target, patch: {} }));
+    return ok({ target, patch: {} });
   }
 
-  requestFileUpload(request: FileUploadRequest): Promise<Result<IssuedUpload<FilePatch>>> {
-    const target = subgraphUploadTarget(
+  async requestFileUpload(request: FileUploadRequest): Promise<Result<IssuedUpload<FilePatch>>> {
+    const target = await subgraphUploadTarget(
       this.options.grants,
       'file',
       request.file.id,
       request,
       this.options.maxFileBytes,
     );
-    return Promise.resolve(ok({ target, patch: {} }));
+    return ok({ target, patch: {} });
   }
 
   async writeImage(image: ImageRecord, changes: ImageChanges, content: ImageContent | undefined) {
@@ -105,7 +107,7 @@ export class LocalProvider implements MediaProviderAdapter {
     }
     const revision = randomUUID();
     const folderKey = imageFolderKey(image.imageId);
-    return this.buildRevision(folderKey, revision, async (staging) => {
+    return this.buildRevision(folderKey, imageRevisionKey(image.imageId, revision), async (staging) => {
       // The bytes as received stay private (`source.*`, never served); what is served is rendered from them.
       const sourcePath = path.join(staging, `source.${EXTENSION_BY_TYPE[bytes.contentType]}`);
       await fs.rename(bytes.path, sourcePath);
@@ -142,7 +144,7 @@ export class LocalProvider implements MediaProviderAdapter {
   async writeFile(file: FileRecord, bytes: ReceivedBytes): Promise<Result<FilePatch>> {
     const revision = randomUUID();
     const folderKey = fileFolderKey(file.fileId);
-    return this.buildRevision(folderKey, revision, async (staging) => {
+    return this.buildRevision(folderKey, revisionFolderOf(fileDataKey(file.fileId, revision)), async (staging) => {
       await fs.rename(bytes.path, path.join(staging, 'data'));
       return ok<FilePatch>({
         status: 'READY',
@@ -159,42 +161,34 @@ export class LocalProvider implements MediaProviderAdapter {
   }
 
   async discardImageRevision(before: ImageRecord, after: ImageRecord): Promise<void> {
-    if (before.blobKey && before.blobKey !== after.blobKey) await this.options.blobs.removeFolder(before.blobKey);
+    if (before.blobKey && before.blobKey !== after.blobKey) await this.options.storage.removeFolder(before.blobKey);
   }
 
   async discardFileRevision(before: FileRecord, after: FileRecord): Promise<void> {
     if (before.blobKey && before.blobKey !== after.blobKey) {
-      await this.options.blobs.removeFolder(revisionFolderOf(before.blobKey));
+      await this.options.storage.removeFolder(revisionFolderOf(before.blobKey));
     }
   }
 
   /**
-   * Builds a revision in `<folder>/.tmp-<revision>` and renames it to
-   * `<folder>/<revision>` once every file in it is written and fsynced; on any
-   * failure the staging folder is removed and nothing is left behind.
+   * Builds a revision in a local staging folder and publishes it as
+   * `revisionKey` once every file in it is written; on any failure the staging
+   * folder is removed and nothing is left behind.
    */
   private async buildRevision<P>(
-    folderKey: string,
-    revision: string,
+    ownerKey: string,
+    revisionKey: string,
     build: (staging: string) => Promise<Result<P>>,
   ): Promise<Result<P>> {
-    const folder = this.options.blobs.pathOf(folderKey);
-    const staging = path.join(folder, `${TEMP_PREFIX}${revision}`);
+    const { storage } = this.options;
+    const staging = await storage.localTempPath(ownerKey);
     await fs.mkdir(staging, { recursive: true });
     try {
       const result = await catchMediaError(() => build(staging));
-      if (!result.ok) {
-        await fs.rm(staging, { recursive: true, force: true });
-        return result;
-      }
-      for (const entry of await fs.readdir(staging)) await fsyncPath(path.join(staging, entry));
-      await fsyncPath(staging);
-      await fs.rename(staging, path.join(folder, revision));
-      await fsyncPath(folder);
+      if (result.ok) await storage.publishFolder(staging, revisionKey, objectHeaders);
       return result;
-    } catch (err) {
+    } finally {
       await fs.rm(staging, { recursive: true, force: true });
-      throw err;
     }
   }
 }

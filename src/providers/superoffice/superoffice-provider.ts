@@ -61,15 +61,15 @@ export class SuperOfficeProvider implements MediaProviderAdapter {
     return valid ? undefined : 'SuperOffice product ids are positive 32-bit integers';
   }
 
-  requestImageUpload(request: ImageUploadRequest): Promise<Result<IssuedUpload<ImagePatch>>> {
-    const target = subgraphUploadTarget(
+  async requestImageUpload(request: ImageUploadRequest): Promise<Result<IssuedUpload<ImagePatch>>> {
+    const target = await subgraphUploadTarget(
       this.options.grants,
       'image',
       request.image.id,
       request,
       this.options.maxImageBytes,
     );
-    return Promise.resolve(ok({ target, patch: {} }));
+    return ok({ target, patch: {} });
   }
 
   async writeImage(image: ImageRecord, _changes: ImageChanges, content: ImageContent | undefined) {

@@ -87,4 +87,17 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 3,
+    name: 'shared signing key, claim times',
+    sql: `
+      -- Keys shared by every process on this index (the signing secret).
+      CREATE TABLE settings (
+        name  TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+      );
+      -- When an upload began; a sweep releases only claims older than the longest an upload can take.
+      ALTER TABLE upload_claims ADD COLUMN claimed_at INTEGER;
+    `,
+  },
 ];

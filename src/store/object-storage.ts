@@ -1,0 +1,62 @@
+import type { Readable } from 'node:stream';
+
+/** What storage knows of one stored object. */
+export interface StoredObject {
+  /** Bytes. */
+  size: number;
+  modifiedAt: Date;
+}
+
+/** Headers an object is stored with, for whoever serves it straight from storage (a CDN in front of a bucket). */
+export interface ObjectHeaders {
+  contentType: string;
+  cacheControl?: string;
+}
+
+/** An inclusive byte range, as HTTP `Range` counts. */
+export interface ByteRange {
+  start: number;
+  end: number;
+}
+
+/**
+ * Where LOCAL's bytes live, addressed by keys that the layout
+ * (`providers/local/layout.ts`) makes, never by client input. Two
+ * implementations, chosen by `MEDIA_STORAGE_URL`: {@link FolderStorage} (a
+ * folder on this machine) and {@link S3Storage} (an S3-compatible bucket).
+ *
+ * Bytes always arrive in a local file first (spooled, checked, rendered);
+ * storage then publishes a whole folder of them under one key. Readers find
+ * objects through index rows, which are written only after publishing, so a
+ * reader never sees a revision in part.
+ */
+export interface ObjectStorage {
+  /**
+   * A fresh local path (not yet created) for bytes on their way in: a spool
+   * file or a staging folder, on the local disk this storage publishes from.
+   * `nearKey` is the folder the bytes will be published under.
+   */
+  localTempPath(nearKey: string): Promise<string>;
+  /**
+   * Publishes every file of the local folder `staging` as `<folderKey>/<name>`
+   * and removes `staging`. `describe` gives each file's stored headers.
+   * Rejects (leaving nothing under `folderKey`) when any file fails.
+   */
+  publishFolder(staging: string, folderKey: string, describe: (fileName: string) => ObjectHeaders): Promise<void>;
+  /** The object's size and time, or undefined when there is none. */
+  stat(key: string): Promise<StoredObject | undefined>;
+  /** The object's bytes, or the inclusive `range` of them, streamed. */
+  read(key: string, range?: ByteRange): Promise<Readable>;
+  /** Removes every object under `folderKey/`. Removing what is not there is no error. */
+  removeFolder(folderKey: string): Promise<void>;
+  /** Every object under `prefix/` (every object at all for `''`), in no particular order. */
+  list(prefix: string): AsyncIterable<{ key: string; modifiedAt: Date }>;
+  /** Removes local temporary paths made before `before` (left by a crash); returns how many. */
+  sweepTemporary(before: Date): Promise<number>;
+  /** Bytes free on the local disk incoming bytes are spooled to (and, for a folder, stored on). */
+  freeBytes(): Promise<number>;
+  close(): Promise<void>;
+}
+
+/** Prefix of local temporary paths; they are invisible to readers and swept. */
+export const TEMP_PREFIX = '.tmp-';

@@ -1,0 +1,454 @@
+import pg from 'pg';
+import type { FileRecord, ImageRecord } from '../../domain/model';
+import { clampOrdering, MAX_ORDERING } from '../../domain/ordering';
+import { revisionFolderOf } from '../../providers/local/layout';
+import {
+  boundedPatch,
+  groupBy,
+  readCounters,
+  type FilePatch,
+  type ImagePatch,
+  type InsertOptions,
+  type LimitExceeded,
+  type MediaIndex,
+  type ProductLimits,
+  type ReadKind,
+  type Written,
+} from '../media-index';
+import {
+  FILE_COLUMNS,
+  FILE_INSERT_COLUMNS,
+  fileFromRow,
+  fileValues,
+  IMAGE_COLUMNS,
+  IMAGE_INSERT_COLUMNS,
+  imageFromRow,
+  imageValues,
+  patchColumns,
+  type FileRow,
+  type ImageRow,
+} from '../rows';
+import { LATEST_POSTGRES_VERSION, POSTGRES_MIGRATIONS } from './migrations';
+
+/** Anything that runs a query: the pool, or one client inside a transaction. */
+type Queryable = Pick<pg.PoolClient, 'query'>;
+
+/** Advisory lock key under which migrations run, so replicas starting together apply each once. */
+const MIGRATION_LOCK = 7_203_114_001;
+
+/** BIGINT columns (sizes, Unix seconds) come back as numbers: every value stored fits in 2^53. */
+const INT8_OID = 20;
+const TYPES = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+    oid === INT8_OID
+      ? (value: string) => Number(value)
+      : (pg.types.getTypeParser(oid, format) as unknown)) as typeof pg.types.getTypeParser,
+};
+
+/** The batched reads: one statement each, whatever the number of keys (`= ANY($1)`), prepared once per connection. */
+const BATCHED_READS: Record<ReadKind, string> = {
+  imagesByProduct: 'SELECT * FROM images WHERE product_id = ANY($1) ORDER BY ordering, created_at, id',
+  imagesById: 'SELECT * FROM images WHERE id = ANY($1)',
+  filesByProduct: 'SELECT * FROM files WHERE product_id = ANY($1) ORDER BY created_at, id',
+  filesById: 'SELECT * FROM files WHERE id = ANY($1)',
+};
+
+const insertSql = (table: string, columns: readonly string[]) =>
+  `INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map((_, i) => `$${i + 1}`).join(', ')})`;
+
+/** jsonb takes JSON text; every other value goes as it is. */
+function toParam(value: unknown): unknown {
+  return Array.isArray(value) ? JSON.stringify(value) : value;
+}
+
+/**
+ * The index on PostgreSQL (`MEDIA_DATABASE_URL=postgres://...`), shared by any
+ * number of replicas. Every statement is parameterised. Writes that touch a
+ * product's rules (one thumbnail, limits) hold a transaction-scoped advisory
+ * lock on the product, so concurrent writers on any replica take turns; the
+ * partial unique index on thumbnails stands behind that.
+ */
+export class PostgresMediaIndex implements MediaIndex {
+  readonly shared = true;
+  readonly reads: Record<ReadKind, number> = readCounters();
+
+  private constructor(private readonly pool: pg.Pool) {}
+
+  /**
+   * Connects with a pool of at most `poolSize` connections and applies pending
+   * migrations, each in its own transaction, under an advisory lock.
+   */
+  static async open(connectionString: string, poolSize: number): Promise<PostgresMediaIndex> {
+    const pool = new pg.Pool({
+      connectionString,
+      max: poolSize,
+      idleTimeoutMillis: 30_000,
+      connectionTimeoutMillis: 10_000,
+      // A statement stuck behind a lock fails instead of holding a request (and a connection) forever.
+      statement_timeout: 30_000,
+      application_name: 'product-media',
+      types: TYPES,
+    });
+    // An idle connection that breaks is dropped by the pool; the next query reports the failure to its caller.
+    pool.on('error', () => undefined);
+    const index = new PostgresMediaIndex(pool);
+    try {
+      await index.migrate();
+    } catch (err) {
+      await pool.end();
+      throw err;
+    }
+    return index;
+  }
+
+  private async migrate(): Promise<void> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
+      await client.query(`CREATE TABLE IF NOT EXISTS schema_migrations (
+        version    INTEGER PRIMARY KEY,
+        name       TEXT NOT NULL,
+        applied_at TEXT NOT NULL
+      )`);
+      const applied = new Set(
+        (await client.query<{ version: number }>('SELECT version FROM schema_migrations')).rows.map((r) => r.version),
+      );
+      for (const migration of [...POSTGRES_MIGRATIONS].sort((a, b) => a.version - b.version)) {
+        if (applied.has(migration.version)) continue;
+        await client.query('BEGIN');
+        try {
+          await client.query(migration.sql);
+          await client.query('INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)', [
+            migration.version,
+            migration.name,
+            new Date().toISOString(),
+          ]);
+          await client.query('COMMIT');
+        } catch (err) {
+          await client.query('ROLLBACK');
+          throw err;
+        }
+      }
+    } finally {
+      await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => undefined);
+      client.release();
+    }
+  }
+
+  private async read<Row extends pg.QueryResultRow>(kind: ReadKind, keys: readonly string[]): Promise<Row[]> {
+    this.reads[kind] += 1;
+    const result = await this.pool.query<Row>({ name: `read_${kind}`, text: BATCHED_READS[kind], values: [keys] });
+    return result.rows;
+  }
+
+  async imagesByProductIds(productIds: readonly string[]): Promise<Map<string, ImageRecord[]>> {
+    const rows = await this.read<ImageRow>('imagesByProduct', productIds);
+    return groupBy(rows.map(imageFromRow), (image) => image.productId);
+  }
+
+  async imagesByIds(ids: readonly string[]): Promise<Map<string, ImageRecord>> {
+    const rows = await this.read<ImageRow>('imagesById', ids);
+    return new Map(rows.map((row) => [row.id, imageFromRow(row)]));
+  }
+
+  async filesByProductIds(productIds: readonly string[]): Promise<Map<string, FileRecord[]>> {
+    const rows = await this.read<FileRow>('filesByProduct', productIds);
+    return groupBy(rows.map(fileFromRow), (file) => file.productId);
+  }
+
+  async filesByIds(ids: readonly string[]): Promise<Map<string, FileRecord>> {
+    const rows = await this.read<FileRow>('filesById', ids);
+    return new Map(rows.map((row) => [row.id, fileFromRow(row)]));
+  }
+
+  getImage(id: string): Promise<ImageRecord | undefined> {
+    return this.image(this.pool, id);
+  }
+
+  getFile(id: string): Promise<FileRecord | undefined> {
+    return this.file(this.pool, id);
+  }
+
+  async fileByBlobKey(blobKey: string): Promise<FileRecord | undefined> {
+    const { rows } = await this.pool.query<FileRow>('SELECT * FROM files WHERE blob_key = $1', [blobKey]);
+    return rows[0] && fileFromRow(rows[0]);
+  }
+
+  async nextOrdering(productId: string): Promise<number> {
+    const { rows } = await this.pool.query<{ max: number | null }>(
+      'SELECT MAX(ordering) AS max FROM images WHERE product_id = $1',
+      [productId],
+    );
+    const max = rows[0]?.max;
+    return max === null || max === undefined ? 0 : Math.min(Number(max) + 1, MAX_ORDERING);
+  }
+
+  limitExceeded(
+    productId: string,
+    limits: ProductLimits,
+    adding: { newImage: boolean; newPlaceholder: boolean },
+  ): Promise<LimitExceeded | undefined> {
+    return this.exceeded(this.pool, productId, limits, adding);
+  }
+
+  async updateImage(
+    id: string,
+    patch: ImagePatch,
+    options: { makeThumbnail?: boolean } = {},
+  ): Promise<Written<ImageRecord> | undefined> {
+    const productId = await this.productOf('images', id);
+    if (productId === undefined) return undefined;
+    return this.transaction(productId, (client) => this.patchImage(client, id, patch, options));
+  }
+
+  upsertImage(
+    image: ImageRecord,
+    patch: ImagePatch,
+    options: { makeThumbnail?: boolean } & InsertOptions = {},
+  ): Promise<Written<ImageRecord> | LimitExceeded> {
+    return this.transaction(image.productId, async (client) => {
+      if (!(await this.image(client, image.id))) {
+        const placeholder = (patch.status ?? image.status) === 'AWAITING_UPLOAD';
+        const exceeded =
+          options.limits &&
+          (await this.exceeded(client, image.productId, options.limits, {
+            newImage: true,
+            newPlaceholder: placeholder,
+          }));
+        if (exceeded) return exceeded;
+        await this.insertImage(client, { ...image, ordering: clampOrdering(image.ordering), isThumbnail: false });
+      }
+      if (options.pendingUntil !== undefined) {
+        await client.query('UPDATE images SET upload_expires_at = $1 WHERE id = $2', [options.pendingUntil, image.id]);
+      }
+      return (await this.patchImage(client, image.id, patch, options))!;
+    });
+  }
+
+  insertFileWithin(file: FileRecord, options: InsertOptions): Promise<LimitExceeded | undefined> {
+    return this.transaction(file.productId, async (client) => {
+      const exceeded =
+        options.limits &&
+        (await this.exceeded(client, file.productId, options.limits, {
+          newImage: false,
+          newPlaceholder: file.status === 'AWAITING_UPLOAD',
+        }));
+      if (exceeded) return exceeded;
+      await this.insertFile(client, file);
+      if (options.pendingUntil !== undefined) {
+        await client.query('UPDATE files SET upload_expires_at = $1 WHERE id = $2', [options.pendingUntil, file.id]);
+      }
+      return undefined;
+    });
+  }
+
+  async updateFile(id: string, patch: FilePatch): Promise<Written<FileRecord> | undefined> {
+    const productId = await this.productOf('files', id);
+    if (productId === undefined) return undefined;
+    return this.transaction(productId, async (client) => {
+      const before = await this.file(client, id);
+      if (!before) return undefined;
+      await this.update(
+        client,
+        'files',
+        id,
+        patchColumns({ ...patch, updatedAt: new Date().toISOString() }, FILE_COLUMNS),
+      );
+      return { before, after: (await this.file(client, id))! };
+    });
+  }
+
+  insertAll(rows: { images?: readonly ImageRecord[]; files?: readonly FileRecord[] }): Promise<void> {
+    return this.transaction(undefined, async (client) => {
+      for (const image of rows.images ?? []) await this.insertImage(client, image);
+      for (const file of rows.files ?? []) await this.insertFile(client, file);
+    });
+  }
+
+  sweepExpiredPlaceholders(cutoffSeconds: number, nowSeconds: number): Promise<string[]> {
+    return this.transaction(undefined, async (client) => {
+      const where = `status = 'AWAITING_UPLOAD' AND upload_expires_at IS NOT NULL AND upload_expires_at < $1`;
+      const images = await client.query<{ id: string }>(`DELETE FROM images WHERE ${where} RETURNING id`, [
+        cutoffSeconds,
+      ]);
+      const files = await client.query<{ id: string }>(`DELETE FROM files WHERE ${where} RETURNING id`, [
+        cutoffSeconds,
+      ]);
+      await client.query('DELETE FROM upload_tokens WHERE expires_at < $1', [nowSeconds]);
+      return [...images.rows, ...files.rows].map((row) => row.id);
+    });
+  }
+
+  async setCurrentUploadToken(targetId: string, tokenId: string, expiresAt: number): Promise<void> {
+    await this.pool.query(
+      `INSERT INTO upload_tokens (target_id, token_id, expires_at) VALUES ($1, $2, $3)
+       ON CONFLICT (target_id) DO UPDATE SET token_id = excluded.token_id, expires_at = excluded.expires_at`,
+      [targetId, tokenId, expiresAt],
+    );
+  }
+
+  async isCurrentUploadToken(targetId: string, tokenId: string): Promise<boolean> {
+    const { rows } = await this.pool.query<{ token_id: string }>(
+      'SELECT token_id FROM upload_tokens WHERE target_id = $1',
+      [targetId],
+    );
+    return rows[0]?.token_id === tokenId;
+  }
+
+  async claimUploadToken(tokenId: string, targetId: string, expiresAt: number): Promise<boolean> {
+    const result = await this.pool.query(
+      `INSERT INTO upload_claims (token_id, target_id, state, expires_at, claimed_at)
+       VALUES ($1, $2, 'IN_PROGRESS', $3, $4)
+       ON CONFLICT (token_id) DO NOTHING`,
+      [tokenId, targetId, expiresAt, Math.floor(Date.now() / 1000)],
+    );
+    return result.rowCount === 1;
+  }
+
+  async releaseUploadToken(tokenId: string): Promise<void> {
+    await this.pool.query(`DELETE FROM upload_claims WHERE token_id = $1 AND state = 'IN_PROGRESS'`, [tokenId]);
+  }
+
+  async spendUploadToken(tokenId: string): Promise<void> {
+    await this.pool.query(`UPDATE upload_claims SET state = 'USED' WHERE token_id = $1`, [tokenId]);
+  }
+
+  async sweepUploadClaims(nowSeconds: number, inProgressBefore: number): Promise<void> {
+    await this.pool.query(
+      `DELETE FROM upload_claims
+       WHERE (state = 'IN_PROGRESS' AND COALESCE(claimed_at, 0) < $1) OR expires_at < $2`,
+      [inProgressBefore, nowSeconds],
+    );
+  }
+
+  async referencedRevisionFolders(): Promise<Set<string>> {
+    const { rows } = await this.pool.query<{ blob_key: string }>(
+      `SELECT blob_key FROM images WHERE blob_key IS NOT NULL
+       UNION ALL SELECT blob_key FROM files WHERE blob_key IS NOT NULL`,
+    );
+    return new Set(rows.map((row) => revisionFolderOf(row.blob_key)));
+  }
+
+  async sharedSecret(generate: () => string): Promise<string> {
+    await this.pool.query(
+      `INSERT INTO settings (name, value) VALUES ('signing_secret', $1) ON CONFLICT (name) DO NOTHING`,
+      [generate()],
+    );
+    const { rows } = await this.pool.query<{ value: string }>(
+      `SELECT value FROM settings WHERE name = 'signing_secret'`,
+    );
+    return rows[0]!.value;
+  }
+
+  async ready(): Promise<boolean> {
+    const { rows } = await this.pool.query<{ version: number }>(
+      'SELECT COALESCE(MAX(version), 0) AS version FROM schema_migrations',
+    );
+    return rows[0]?.version === LATEST_POSTGRES_VERSION;
+  }
+
+  async close(): Promise<void> {
+    await this.pool.end();
+  }
+
+  /**
+   * Runs `fn` in one transaction on one connection; with `productId`, first
+   * takes that product's advisory lock (released at commit or rollback).
+   */
+  private async transaction<T>(productId: string | undefined, fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      if (productId !== undefined) {
+        await client.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [productId]);
+      }
+      const result = await fn(client);
+      await client.query('COMMIT');
+      return result;
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw err;
+    } finally {
+      client.release();
+    }
+  }
+
+  private async productOf(table: 'images' | 'files', id: string): Promise<string | undefined> {
+    const { rows } = await this.pool.query<{ product_id: string }>(`SELECT product_id FROM ${table} WHERE id = $1`, [
+      id,
+    ]);
+    return rows[0]?.product_id;
+  }
+
+  private async image(db: Queryable, id: string): Promise<ImageRecord | undefined> {
+    const { rows } = await db.query<ImageRow>('SELECT * FROM images WHERE id = $1', [id]);
+    return rows[0] && imageFromRow(rows[0]);
+  }
+
+  private async file(db: Queryable, id: string): Promise<FileRecord | undefined> {
+    const { rows } = await db.query<FileRow>('SELECT * FROM files WHERE id = $1', [id]);
+    return rows[0] && fileFromRow(rows[0]);
+  }
+
+  private async exceeded(
+    db: Queryable,
+    productId: string,
+    limits: ProductLimits,
+    adding: { newImage: boolean; newPlaceholder: boolean },
+  ): Promise<LimitExceeded | undefined> {
+    if (adding.newImage) {
+      const { rows } = await db.query<{ n: number }>('SELECT COUNT(*)::int AS n FROM images WHERE product_id = $1', [
+        productId,
+      ]);
+      if (rows[0]!.n >= limits.maxImages) return { limitExceeded: 'images', limit: limits.maxImages };
+    }
+    if (adding.newPlaceholder) {
+      const { rows } = await db.query<{ n: number }>(
+        `SELECT (SELECT COUNT(*) FROM images WHERE product_id = $1 AND status = 'AWAITING_UPLOAD')
+              + (SELECT COUNT(*) FROM files WHERE product_id = $1 AND status = 'AWAITING_UPLOAD') AS n`,
+        [productId],
+      );
+      if (rows[0]!.n >= limits.maxPendingUploads) {
+        return { limitExceeded: 'pendingUploads', limit: limits.maxPendingUploads };
+      }
+    }
+    return undefined;
+  }
+
+  private async insertImage(db: Queryable, image: ImageRecord): Promise<void> {
+    await db.query(insertSql('images', IMAGE_INSERT_COLUMNS), imageValues(image).map(toParam));
+  }
+
+  private async insertFile(db: Queryable, file: FileRecord): Promise<void> {
+    await db.query(insertSql('files', FILE_INSERT_COLUMNS), fileValues(file).map(toParam));
+  }
+
+  private async update(db: Queryable, table: 'images' | 'files', id: string, changes: [string, unknown][]) {
+    const sql = changes.map(([column], i) => `${column} = $${i + 1}`).join(', ');
+    await db.query(`UPDATE ${table} SET ${sql} WHERE id = $${changes.length + 1}`, [
+      ...changes.map(([, value]) => toParam(value)),
+      id,
+    ]);
+  }
+
+  /** The body of {@link updateImage}, inside the caller's transaction (which holds the product's lock). */
+  private async patchImage(
+    client: pg.PoolClient,
+    id: string,
+    patch: ImagePatch,
+    options: { makeThumbnail?: boolean },
+  ): Promise<Written<ImageRecord> | undefined> {
+    const before = await this.image(client, id);
+    if (!before) return undefined;
+    const changes: ImagePatch = { ...boundedPatch(patch), updatedAt: patch.updatedAt ?? new Date().toISOString() };
+    if (options.makeThumbnail) {
+      await client.query(
+        'UPDATE images SET is_thumbnail = false, updated_at = $1 WHERE product_id = $2 AND is_thumbnail AND id <> $3',
+        [changes.updatedAt, before.productId, id],
+      );
+      changes.isThumbnail = true;
+    }
+    await this.update(client, 'images', id, patchColumns(changes, IMAGE_COLUMNS));
+    return { before, after: (await this.image(client, id))! };
+  }
+}

@@ -1,0 +1,336 @@
+/* eslint-disable @typescript-eslint/require-await -- better-sqlite3 is synchronous; `async` makes every failure a rejection, as MediaIndex promises. */
+import type { Statement } from 'better-sqlite3';
+import { LATEST_SCHEMA_VERSION, openDatabase, schemaVersion, type SqliteDatabase } from './database';
+import type { FileRecord, ImageRecord } from '../../domain/model';
+import { clampOrdering, MAX_ORDERING } from '../../domain/ordering';
+import { revisionFolderOf } from '../../providers/local/layout';
+import {
+  boundedPatch,
+  groupBy,
+  readCounters,
+  type FilePatch,
+  type ImagePatch,
+  type InsertOptions,
+  type LimitExceeded,
+  type MediaIndex,
+  type ProductLimits,
+  type ReadKind,
+  type Written,
+} from '../media-index';
+import {
+  FILE_COLUMNS,
+  FILE_INSERT_COLUMNS,
+  fileFromRow,
+  fileValues,
+  IMAGE_COLUMNS,
+  IMAGE_INSERT_COLUMNS,
+  imageFromRow,
+  imageValues,
+  patchColumns,
+  type FileRow,
+  type ImageRow,
+} from '../rows';
+
+/** SQLite stores booleans as 0/1 and lists as JSON. */
+function toColumnValue(value: unknown): unknown {
+  if (typeof value === 'boolean') return value ? 1 : 0;
+  if (Array.isArray(value)) return JSON.stringify(value);
+  return value;
+}
+
+const insertSql = (table: string, columns: readonly string[]) =>
+  `INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`;
+
+/**
+ * The embedded index: one SQLite file (WAL, synchronous FULL) for one process.
+ * better-sqlite3 is synchronous, so each method runs whole, and writes run in
+ * `BEGIN IMMEDIATE` transactions.
+ */
+export class SqliteMediaIndex implements MediaIndex {
+  readonly shared = false;
+  readonly reads: Record<ReadKind, number> = readCounters();
+
+  /** The batched reads, prepared once: each takes its keys as one JSON array, so one statement serves any count. */
+  private readonly batchedReads: Record<ReadKind, Statement<[string]>>;
+
+  /** Opens (creating and migrating if needed) the database file at `path`. */
+  static open(path: string): SqliteMediaIndex {
+    return new SqliteMediaIndex(openDatabase(path));
+  }
+
+  constructor(private readonly db: SqliteDatabase) {
+    const prepare = (sql: string) => db.prepare<[string]>(sql);
+    const keys = 'SELECT value FROM json_each(?)';
+    this.batchedReads = {
+      imagesByProduct: prepare(`SELECT * FROM images WHERE product_id IN (${keys}) ORDER BY ordering, created_at, id`),
+      imagesById: prepare(`SELECT * FROM images WHERE id IN (${keys})`),
+      filesByProduct: prepare(`SELECT * FROM files WHERE product_id IN (${keys}) ORDER BY created_at, id`),
+      filesById: prepare(`SELECT * FROM files WHERE id IN (${keys})`),
+    };
+  }
+
+  private read<Row>(kind: ReadKind, keys: readonly string[]): Row[] {
+    this.reads[kind] += 1;
+    return this.batchedReads[kind].all(JSON.stringify(keys)) as Row[];
+  }
+
+  async imagesByProductIds(productIds: readonly string[]): Promise<Map<string, ImageRecord[]>> {
+    const rows = this.read<ImageRow>('imagesByProduct', productIds);
+    return groupBy(rows.map(imageFromRow), (image) => image.productId);
+  }
+
+  async imagesByIds(ids: readonly string[]): Promise<Map<string, ImageRecord>> {
+    const rows = this.read<ImageRow>('imagesById', ids);
+    return new Map(rows.map((row) => [row.id, imageFromRow(row)]));
+  }
+
+  async filesByProductIds(productIds: readonly string[]): Promise<Map<string, FileRecord[]>> {
+    const rows = this.read<FileRow>('filesByProduct', productIds);
+    return groupBy(rows.map(fileFromRow), (file) => file.productId);
+  }
+
+  async filesByIds(ids: readonly string[]): Promise<Map<string, FileRecord>> {
+    const rows = this.read<FileRow>('filesById', ids);
+    return new Map(rows.map((row) => [row.id, fileFromRow(row)]));
+  }
+
+  async getImage(id: string): Promise<ImageRecord | undefined> {
+    return this.image(id);
+  }
+
+  async getFile(id: string): Promise<FileRecord | undefined> {
+    return this.file(id);
+  }
+
+  async fileByBlobKey(blobKey: string): Promise<FileRecord | undefined> {
+    const row = this.db.prepare('SELECT * FROM files WHERE blob_key = ?').get(blobKey) as FileRow | undefined;
+    return row && fileFromRow(row);
+  }
+
+  async nextOrdering(productId: string): Promise<number> {
+    const max = this.db.prepare('SELECT MAX(ordering) FROM images WHERE product_id = ?').pluck().get(productId);
+    return max === null || max === undefined ? 0 : Math.min(Number(max) + 1, MAX_ORDERING);
+  }
+
+  async limitExceeded(
+    productId: string,
+    limits: ProductLimits,
+    adding: { newImage: boolean; newPlaceholder: boolean },
+  ): Promise<LimitExceeded | undefined> {
+    return this.exceeded(productId, limits, adding);
+  }
+
+  async updateImage(
+    id: string,
+    patch: ImagePatch,
+    options: { makeThumbnail?: boolean } = {},
+  ): Promise<Written<ImageRecord> | undefined> {
+    return this.write(() => this.patchImage(id, patch, options));
+  }
+
+  async upsertImage(
+    image: ImageRecord,
+    patch: ImagePatch,
+    options: { makeThumbnail?: boolean } & InsertOptions = {},
+  ): Promise<Written<ImageRecord> | LimitExceeded> {
+    return this.write(() => {
+      if (!this.image(image.id)) {
+        const placeholder = (patch.status ?? image.status) === 'AWAITING_UPLOAD';
+        const exceeded =
+          options.limits &&
+          this.exceeded(image.productId, options.limits, { newImage: true, newPlaceholder: placeholder });
+        if (exceeded) return exceeded;
+        this.insertImage({ ...image, ordering: clampOrdering(image.ordering), isThumbnail: false });
+      }
+      if (options.pendingUntil !== undefined) {
+        this.db.prepare('UPDATE images SET upload_expires_at = ? WHERE id = ?').run(options.pendingUntil, image.id);
+      }
+      return this.patchImage(image.id, patch, options)!;
+    });
+  }
+
+  async insertFileWithin(file: FileRecord, options: InsertOptions): Promise<LimitExceeded | undefined> {
+    return this.write(() => {
+      const exceeded =
+        options.limits &&
+        this.exceeded(file.productId, options.limits, {
+          newImage: false,
+          newPlaceholder: file.status === 'AWAITING_UPLOAD',
+        });
+      if (exceeded) return exceeded;
+      this.insertFile(file);
+      if (options.pendingUntil !== undefined) {
+        this.db.prepare('UPDATE files SET upload_expires_at = ? WHERE id = ?').run(options.pendingUntil, file.id);
+      }
+      return undefined;
+    });
+  }
+
+  async updateFile(id: string, patch: FilePatch): Promise<Written<FileRecord> | undefined> {
+    return this.write(() => {
+      const before = this.file(id);
+      if (!before) return undefined;
+      this.update('files', id, patchColumns({ ...patch, updatedAt: new Date().toISOString() }, FILE_COLUMNS));
+      return { before, after: this.file(id)! };
+    });
+  }
+
+  async insertAll(rows: { images?: readonly ImageRecord[]; files?: readonly FileRecord[] }): Promise<void> {
+    this.write(() => {
+      for (const image of rows.images ?? []) this.insertImage(image);
+      for (const file of rows.files ?? []) this.insertFile(file);
+    });
+  }
+
+  async sweepExpiredPlaceholders(cutoffSeconds: number, nowSeconds: number): Promise<string[]> {
+    return this.write(() => {
+      const where = `status = 'AWAITING_UPLOAD' AND upload_expires_at IS NOT NULL AND upload_expires_at < ?`;
+      const ids = [
+        ...(this.db.prepare(`DELETE FROM images WHERE ${where} RETURNING id`).pluck().all(cutoffSeconds) as string[]),
+        ...(this.db.prepare(`DELETE FROM files WHERE ${where} RETURNING id`).pluck().all(cutoffSeconds) as string[]),
+      ];
+      this.db.prepare('DELETE FROM upload_tokens WHERE expires_at < ?').run(nowSeconds);
+      return ids;
+    });
+  }
+
+  async setCurrentUploadToken(targetId: string, tokenId: string, expiresAt: number): Promise<void> {
+    this.db
+      .prepare(
+        `INSERT INTO upload_tokens (target_id, token_id, expires_at) VALUES (?, ?, ?)
+         ON CONFLICT (target_id) DO UPDATE SET token_id = excluded.token_id, expires_at = excluded.expires_at`,
+      )
+      .run(targetId, tokenId, expiresAt);
+  }
+
+  async isCurrentUploadToken(targetId: string, tokenId: string): Promise<boolean> {
+    const current = this.db.prepare('SELECT token_id FROM upload_tokens WHERE target_id = ?').pluck().get(targetId);
+    return current === tokenId;
+  }
+
+  async claimUploadToken(tokenId: string, targetId: string, expiresAt: number): Promise<boolean> {
+    const result = this.db
+      .prepare(
+        `INSERT INTO upload_claims (token_id, target_id, state, expires_at, claimed_at)
+         VALUES (?, ?, 'IN_PROGRESS', ?, ?)
+         ON CONFLICT (token_id) DO NOTHING`,
+      )
+      .run(tokenId, targetId, expiresAt, Math.floor(Date.now() / 1000));
+    return result.changes === 1;
+  }
+
+  async releaseUploadToken(tokenId: string): Promise<void> {
+    this.db.prepare(`DELETE FROM upload_claims WHERE token_id = ? AND state = 'IN_PROGRESS'`).run(tokenId);
+  }
+
+  async spendUploadToken(tokenId: string): Promise<void> {
+    this.db.prepare(`UPDATE upload_claims SET state = 'USED' WHERE token_id = ?`).run(tokenId);
+  }
+
+  async sweepUploadClaims(nowSeconds: number, inProgressBefore: number): Promise<void> {
+    this.db
+      .prepare(
+        `DELETE FROM upload_claims
+         WHERE (state = 'IN_PROGRESS' AND COALESCE(claimed_at, 0) < ?) OR expires_at < ?`,
+      )
+      .run(inProgressBefore, nowSeconds);
+  }
+
+  async referencedRevisionFolders(): Promise<Set<string>> {
+    const keys = this.db
+      .prepare(
+        `SELECT blob_key FROM images WHERE blob_key IS NOT NULL
+         UNION ALL SELECT blob_key FROM files WHERE blob_key IS NOT NULL`,
+      )
+      .pluck()
+      .all() as string[];
+    return new Set(keys.map(revisionFolderOf));
+  }
+
+  async sharedSecret(generate: () => string): Promise<string> {
+    return this.write(() => {
+      this.db
+        .prepare(`INSERT INTO settings (name, value) VALUES ('signing_secret', ?) ON CONFLICT (name) DO NOTHING`)
+        .run(generate());
+      return this.db.prepare(`SELECT value FROM settings WHERE name = 'signing_secret'`).pluck().get() as string;
+    });
+  }
+
+  async ready(): Promise<boolean> {
+    return this.db.open && schemaVersion(this.db) === LATEST_SCHEMA_VERSION;
+  }
+
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close();
+  }
+
+  private write<T>(fn: () => T): T {
+    return this.db.transaction(fn).immediate();
+  }
+
+  private image(id: string): ImageRecord | undefined {
+    const row = this.db.prepare('SELECT * FROM images WHERE id = ?').get(id) as ImageRow | undefined;
+    return row && imageFromRow(row);
+  }
+
+  private file(id: string): FileRecord | undefined {
+    const row = this.db.prepare('SELECT * FROM files WHERE id = ?').get(id) as FileRow | undefined;
+    return row && fileFromRow(row);
+  }
+
+  private exceeded(
+    productId: string,
+    limits: ProductLimits,
+    adding: { newImage: boolean; newPlaceholder: boolean },
+  ): LimitExceeded | undefined {
+    if (adding.newImage) {
+      const images = Number(this.db.prepare('SELECT COUNT(*) FROM images WHERE product_id = ?').pluck().get(productId));
+      if (images >= limits.maxImages) return { limitExceeded: 'images', limit: limits.maxImages };
+    }
+    if (adding.newPlaceholder) {
+      const pending = Number(
+        this.db
+          .prepare(
+            `SELECT (SELECT COUNT(*) FROM images WHERE product_id = @productId AND status = 'AWAITING_UPLOAD')
+                  + (SELECT COUNT(*) FROM files WHERE product_id = @productId AND status = 'AWAITING_UPLOAD')`,
+          )
+          .pluck()
+          .get({ productId }),
+      );
+      if (pending >= limits.maxPendingUploads) {
+        return { limitExceeded: 'pendingUploads', limit: limits.maxPendingUploads };
+      }
+    }
+    return undefined;
+  }
+
+  private insertImage(image: ImageRecord): void {
+    this.db.prepare(insertSql('images', IMAGE_INSERT_COLUMNS)).run(imageValues(image).map(toColumnValue));
+  }
+
+  private insertFile(file: FileRecord): void {
+    this.db.prepare(insertSql('files', FILE_INSERT_COLUMNS)).run(fileValues(file).map(toColumnValue));
+  }
+
+  private update(table: 'images' | 'files', id: string, changes: [string, unknown][]): void {
+    const sql = changes.map(([column]) => `${column} = ?`).join(', ');
+    this.db.prepare(`UPDATE ${table} SET ${sql} WHERE id = ?`).run(...changes.map(([, v]) => toColumnValue(v)), id);
+  }
+
+  /** The body of {@link updateImage}, inside the caller's transaction. */
+  private patchImage(id: string, patch: ImagePatch, options: { makeThumbnail?: boolean }) {
+    const before = this.image(id);
+    if (!before) return undefined;
+    const changes: ImagePatch = { ...boundedPatch(patch), updatedAt: patch.updatedAt ?? new Date().toISOString() };
+    if (options.makeThumbnail) {
+      this.db
+        .prepare(
+          'UPDATE images SET is_thumbnail = 0, updated_at = ? WHERE product_id = ? AND is_thumbnail = 1 AND id <> ?',
+        )
+        .run(changes.updatedAt, before.productId, id);
+      changes.isThumbnail = true;
+    }
+    this.update('images', id, patchColumns(changes, IMAGE_COLUMNS));
+    return { before, after: this.image(id)! };
+  }
+}
