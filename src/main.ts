@@ -15,6 +15,9 @@ async function main(): Promise<void> {
   }
   const logger = createLogger(config.log);
   useProcessLogger(logger);
+  // Node's warnings (a library's deprecation or support notice) become log lines, not free text on stderr.
+  process.removeAllListeners('warning');
+  process.on('warning', (warning) => logger.warn({ warning: warning.name }, warning.message));
   let server;
   try {
     server = await startServer(config, { logger });

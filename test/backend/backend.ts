@@ -24,6 +24,10 @@ export type Backend = 'sqlite-folder' | 'postgres-s3';
 
 export const BACKEND: Backend = process.env.MEDIA_TEST_BACKEND === 'postgres-s3' ? 'postgres-s3' : 'sqlite-folder';
 
+/** The stand-in's own credentials; the subgraph reads them through the AWS SDK's chain, as in production. */
+const S3_CREDENTIALS = { AWS_ACCESS_KEY_ID: 'S3RVER', AWS_SECRET_ACCESS_KEY: 'S3RVER' };
+if (BACKEND === 'postgres-s3') Object.assign(process.env, S3_CREDENTIALS);
+
 /** The PostgreSQL server tests create their databases on (trust auth on this machine kind). */
 export const ADMIN_DATABASE_URL = process.env.MEDIA_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
@@ -61,9 +65,7 @@ export function storeEnv(dataDir: string): Record<string, string> {
     MEDIA_S3_ENDPOINT: endpoint,
     MEDIA_S3_REGION: 'us-east-1',
     MEDIA_S3_FORCE_PATH_STYLE: 'true',
-    // The stand-in's own credentials (S3RVER / S3RVER); real deployments use the SDK's chain.
-    AWS_ACCESS_KEY_ID: 'S3RVER',
-    AWS_SECRET_ACCESS_KEY: 'S3RVER',
+    ...S3_CREDENTIALS,
   };
 }
 

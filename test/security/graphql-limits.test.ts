@@ -1,5 +1,4 @@
 import { promises as fs } from 'node:fs';
-import path from 'node:path';
 import { getIntrospectionQuery } from 'graphql';
 import { makeImage } from '../helpers/images';
 import {
@@ -14,6 +13,7 @@ import {
   uploadImage,
   type TestServer,
 } from '../helpers/server';
+import { spoolDir } from '../backend/backend';
 
 /** Total store reads so far: unchanged across a request means no resolver touched the store. */
 const storeReads = (t: TestServer) => Object.values(t.server.index.reads).reduce((a, b) => a + b, 0);
@@ -147,7 +147,7 @@ describe('unexpected errors', () => {
     try {
       const id = await uploadImage(t, 'masked', await makeImage(20, 20));
       // Sabotage the store under the running server: its folder for incoming bytes becomes a file.
-      const incoming = path.join(t.dataDir, 'blobs', 'incoming');
+      const incoming = spoolDir(t.dataDir);
       await fs.rm(incoming, { recursive: true, force: true });
       await fs.writeFile(incoming, 'not a folder');
 
