@@ -1,129 +1,18 @@
-import { createHash, randomUUID } from 'node:crypto';
-import sharp from 'sharp';
+import { randomUUID } from 'node:crypto';
 import { copyFolder, storedKeys } from '../backend/backend';
 import { startChildServer } from '../helpers/child-server';
-import { CONSISTENT, inspectStore, problemsOf, type StoreReport } from '../helpers/integrity';
+import { CONSISTENT, inspectStore, problemsOf } from '../helpers/integrity';
 import {
-  graphqlClient,
-  putBytes,
-  REQUEST_FILE_UPLOAD,
-  REQUEST_IMAGE_UPLOAD,
-  SET_THUMBNAIL,
-  startTestServer,
-  tempDataDir,
-  UPDATE_IMAGE,
-  uploadImage,
-} from '../helpers/server';
+  endRound,
+  expectAcknowledgedReady,
+  lostAcknowledged,
+  random,
+  sleep,
+  workload,
+  type Attempts,
+} from '../helpers/crash-workload';
+import { startTestServer, tempDataDir, uploadImage } from '../helpers/server';
 import { makeImage } from '../helpers/images';
-
-const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** A small deterministic generator, so a failing run can be replayed from the seed it prints. */
-function random(seed: number) {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let x = Math.imul(state ^ (state >>> 15), 1 | state);
-    x ^= x + Math.imul(x ^ (x >>> 7), 61 | x);
-    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-/**
- * Every set of bytes sent for one image or file: when the request started,
- * when it was acknowledged (undefined: never, as far as the client knows), and
- * the latest moment it can have taken effect (its acknowledgement, else the
- * kill that ended its round). Times are ticks of one counter shared by all clients.
- */
-type Attempt = { sha: string; started: number; acknowledgedAt?: number; ended?: number };
-type Attempts = Map<string, Attempt[]>;
-let clock = 0;
-
-function attempt(attempts: Attempts, id: string, sha: string) {
-  const entry: Attempt = { sha, started: ++clock };
-  attempts.set(id, [...(attempts.get(id) ?? []), entry]);
-  return { acknowledge: () => (entry.acknowledgedAt = entry.ended = ++clock) };
-}
-
-/** After a kill: nothing still in flight can take effect any more. */
-function endRound(attempts: Attempts) {
-  const killedAt = ++clock;
-  for (const tries of attempts.values()) for (const t of tries) t.ended ??= killedAt;
-}
-
-/** Clients doing what clients do (uploads, replacements, thumbnails, files) until the server dies under them. */
-async function workload(url: string, attempts: Attempts, next: () => number, running: () => boolean) {
-  const gql = graphqlClient(url);
-  const images = () =>
-    [...attempts.entries()].filter(
-      ([id, a]) => id.includes('ProductImage') && a.some((x) => x.acknowledgedAt !== undefined),
-    );
-  while (running()) {
-    const roll = next();
-    const product = `crash-${Math.floor(next() * 3)}`;
-    const bytes = await sharp({
-      create: {
-        width: 40 + Math.floor(next() * 400),
-        height: 40 + Math.floor(next() * 400),
-        channels: 3,
-        background: { r: Math.floor(next() * 256), g: Math.floor(next() * 256), b: Math.floor(next() * 256) },
-      },
-    })
-      .png()
-      .toBuffer();
-    try {
-      if (roll < 0.45 || images().length === 0) {
-        const res = await gql(REQUEST_IMAGE_UPLOAD, { input: { productId: product, contentType: 'image/png' } });
-        const { image, upload } = res.body.data.requestImageUpload;
-        const entry = attempt(attempts, image.id, sha256(bytes));
-        if ((await putBytes(upload, bytes)).status === 200) entry.acknowledge();
-      } else if (roll < 0.65) {
-        const [id] = images()[Math.floor(next() * images().length)]!;
-        const form = new FormData();
-        form.append('operations', JSON.stringify({ query: UPDATE_IMAGE, variables: { input: { id, file: null } } }));
-        form.append('map', JSON.stringify({ 0: ['variables.input.file'] }));
-        form.append('0', new Blob([bytes]), 'photo.png');
-        const entry = attempt(attempts, id, sha256(bytes));
-        const res = await fetch(`${url}/graphql`, {
-          method: 'POST',
-          body: form,
-          headers: { 'apollo-require-preflight': 'true' },
-        });
-        const body = (await res.json()) as { data?: { updateImage: { userErrors: unknown[] } } };
-        if (body.data?.updateImage.userErrors.length === 0) entry.acknowledge();
-      } else if (roll < 0.9) {
-        const [id] = images()[Math.floor(next() * images().length)]!;
-        await gql(SET_THUMBNAIL, { imageId: id });
-      } else {
-        const res = await gql(REQUEST_FILE_UPLOAD, { input: { productId: product, fileName: 'manual.bin' } });
-        const { file, upload } = res.body.data.requestFileUpload;
-        const entry = attempt(attempts, file.id, sha256(bytes));
-        if ((await putBytes(upload, bytes)).status === 200) entry.acknowledge();
-      }
-    } catch {
-      // The server was killed mid-request: expected, and whatever it acknowledged before is checked later.
-    }
-  }
-}
-
-/**
- * Each acknowledged image or file still holds bytes it may hold: those of an
- * attempt that no acknowledged attempt started after the end of. Two clients
- * replacing one image race and the last to commit wins, so the last
- * acknowledged attempt is not the only answer; but bytes acknowledged (or cut
- * off by a kill) before another acknowledged upload even started are gone.
- */
-function lostAcknowledged(attempts: Attempts, report: StoreReport): string[] {
-  const lost: string[] = [];
-  for (const [id, tries] of attempts) {
-    const acknowledged = tries.filter((t) => t.acknowledgedAt !== undefined);
-    if (acknowledged.length === 0) continue;
-    const possible = tries.filter((t) => !acknowledged.some((later) => later.started > t.ended!));
-    if (!possible.map((t) => t.sha).includes(report.shaById.get(id) ?? 'none')) lost.push(id);
-  }
-  return lost;
-}
 
 describe('crash safety', () => {
   it('SIGKILL at random moments during uploads and thumbnail changes loses nothing acknowledged and leaves nothing behind', async () => {
@@ -167,13 +56,7 @@ describe('crash safety', () => {
       // The run exercised something: many uploads were acknowledged and some were cut off by the kills.
       expect(acknowledged).toBeGreaterThan(20);
       expect([...attempts.values()].flat().some((a) => a.acknowledgedAt === undefined)).toBe(true);
-      // Every acknowledged image is still served.
-      const gql = graphqlClient(child.url);
-      for (const [id, tries] of attempts) {
-        if (!id.includes('ProductImage') || !tries.some((t) => t.acknowledgedAt !== undefined)) continue;
-        const read = await gql(`query($id: ID!) { productImage(id: $id) { status url } }`, { id });
-        expect(read.body.data.productImage.status).toBe('READY');
-      }
+      await expectAcknowledgedReady(child.url, attempts);
     } finally {
       await child.kill('SIGKILL');
     }
