@@ -33,6 +33,47 @@ describe('configuration', () => {
     expect(config.providers.dodoPayments.baseUrl).toBe('https://live.dodopayments.com');
   });
 
+  it('puts the store in MEDIA_DATA_DIR by default (SQLite and a folder), and elsewhere as the storage URLs say', () => {
+    expect(loadConfig({ MEDIA_DATA_DIR: '/srv/media' }).store).toEqual({
+      database: { kind: 'sqlite', path: '/srv/media/media.db' },
+      storage: { kind: 'folder', root: '/srv/media/blobs' },
+    });
+    const replicas = loadConfig({
+      MEDIA_DATA_DIR: '/tmp/m',
+      MEDIA_DATABASE_URL: 'postgres://media:pw@db:5432/media',
+      MEDIA_DATABASE_POOL_SIZE: '4',
+      MEDIA_STORAGE_URL: 's3://product-media/prod/',
+      MEDIA_S3_ENDPOINT: 'http://minio:9000/',
+      MEDIA_S3_FORCE_PATH_STYLE: 'true',
+    }).store;
+    expect(replicas).toEqual({
+      database: { kind: 'postgres', url: 'postgres://media:pw@db:5432/media', poolSize: 4 },
+      storage: {
+        kind: 's3',
+        bucket: 'product-media',
+        prefix: 'prod',
+        endpoint: 'http://minio:9000',
+        region: undefined,
+        forcePathStyle: true,
+        scratchDir: '/tmp/m/scratch',
+      },
+    });
+  });
+
+  it.each([
+    [{ MEDIA_DATABASE_URL: 'mysql://media:hunter2-secret@db/media' }, 'MEDIA_DATABASE_URL'],
+    [{ MEDIA_DATABASE_URL: 'postgres://media:hunter2-secret@[bad' }, 'MEDIA_DATABASE_URL'],
+    [{ MEDIA_STORAGE_URL: 's3://Not_A_Bucket' }, 'MEDIA_STORAGE_URL'],
+    [{ MEDIA_STORAGE_URL: 'ftp://host/dir' }, 'MEDIA_STORAGE_URL'],
+    [{ MEDIA_DATABASE_POOL_SIZE: '0' }, 'MEDIA_DATABASE_POOL_SIZE'],
+    [{ MEDIA_ASSET_BASE_URL: 'https://cdn.example.com' }, 'MEDIA_ASSET_BASE_URL'],
+    [{ MEDIA_S3_DIRECT_UPLOADS: 'true' }, 'MEDIA_S3_DIRECT_UPLOADS'],
+  ])('refuses %j naming %s, without repeating a password', (env, variable) => {
+    expect(() => loadConfig(env)).toThrow(ConfigError);
+    expect(() => loadConfig(env)).toThrow(new RegExp(`^Invalid configuration:\\n  ${variable}: `));
+    expect(() => loadConfig(env)).not.toThrow(/hunter2/);
+  });
+
   it('has the documented security limits (SECURITY.md)', () => {
     const config = loadConfig({});
     expect(config).toMatchObject({

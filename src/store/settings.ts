@@ -10,7 +10,17 @@ export const storeEnv = z.object({
   MEDIA_S3_ENDPOINT: optionalUrl,
   MEDIA_S3_REGION: optionalText,
   MEDIA_S3_FORCE_PATH_STYLE: bool(false),
-  MEDIA_ASSET_BASE_URL: optionalUrl,
+  // Not offered yet, and refused rather than ignored: the bucket keeps private objects (received bytes, product
+  // files) beside the served renditions, so a CDN in front of it would serve them too; images go through /media.
+  MEDIA_ASSET_BASE_URL: z.preprocess(
+    emptyAsUndefined,
+    z
+      .undefined({
+        message: 'not available yet: images are served through /media (a CDN can front the subgraph\'s /media instead)',
+      })
+      .optional(),
+  ),
+  // Refused rather than ignored until confirmImageUpload/confirmFileUpload exist (contract section 7).
   MEDIA_S3_DIRECT_UPLOADS: z.preprocess(
     emptyAsUndefined,
     z
@@ -45,8 +55,6 @@ export type StorageSettings =
 export interface StoreSettings {
   database: DatabaseSettings;
   storage: StorageSettings;
-  /** Base under which image URLs are handed out instead of `/media` (a CDN in front of the bucket). */
-  assetBaseUrl: string | undefined;
 }
 
 /**
@@ -59,11 +67,7 @@ export function storeSettings(env: z.infer<typeof storeEnv>, dataDir: string): S
   if (database instanceof EnvProblem) return database;
   const storage = storageSettings(env, dataDir);
   if (storage instanceof EnvProblem) return storage;
-  return {
-    database,
-    storage,
-    assetBaseUrl: env.MEDIA_ASSET_BASE_URL === undefined ? undefined : stripSlash(env.MEDIA_ASSET_BASE_URL),
-  };
+  return { database, storage };
 }
 
 function databaseSettings(url: string | undefined, poolSize: number, dataDir: string): DatabaseSettings | EnvProblem {

@@ -7,7 +7,8 @@
 import { randomUUID } from 'node:crypto';
 import { formatGlobalId } from '../../src/domain/ids';
 import type { ImageRecord } from '../../src/domain/model';
-import { BACKEND, prepareStore, spoolDir, storeEnv } from '../backend/backend';
+import { POSTGRES_MIGRATIONS } from '../../src/store/postgres/migrations';
+import { BACKEND, prepareStore, queryIndex, spoolDir, storeEnv } from '../backend/backend';
 import { startChildServer, type ChildServer } from '../helpers/child-server';
 import {
   endRound,
@@ -56,6 +57,14 @@ replicated('two replicas sharing PostgreSQL and S3', () => {
   afterAll(async () => {
     await a?.kill();
     await b?.stop();
+  });
+
+  it('applied each migration once though both replicas started together', async () => {
+    const applied = await queryIndex<{ version: number }>(
+      shared,
+      'SELECT version FROM schema_migrations ORDER BY version',
+    );
+    expect(applied.map((row) => row.version)).toEqual(POSTGRES_MIGRATIONS.map((m) => m.version));
   });
 
   it('an upload URL issued by A is accepted by B, once, and then refused by both', async () => {
