@@ -16,7 +16,7 @@ export const storeEnv = z.object({
     emptyAsUndefined,
     z
       .undefined({
-        message: 'not available yet: images are served through /media (a CDN can front the subgraph\'s /media instead)',
+        message: "not available yet: images are served through /media (a CDN can front the subgraph's /media instead)",
       })
       .optional(),
   ),
