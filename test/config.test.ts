@@ -68,10 +68,20 @@ describe('configuration', () => {
     [{ MEDIA_DATABASE_POOL_SIZE: '0' }, 'MEDIA_DATABASE_POOL_SIZE'],
     [{ MEDIA_ASSET_BASE_URL: 'https://cdn.example.com' }, 'MEDIA_ASSET_BASE_URL'],
     [{ MEDIA_S3_DIRECT_UPLOADS: 'true' }, 'MEDIA_S3_DIRECT_UPLOADS'],
+    [{ MEDIA_LEFTOVER_GRACE_SECONDS: '0' }, 'MEDIA_LEFTOVER_GRACE_SECONDS'],
   ])('refuses %j naming %s, without repeating a password', (env, variable) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(new RegExp(`^Invalid configuration:\\n  ${variable}: `));
     expect(() => loadConfig(env)).not.toThrow(/hunter2/);
+  });
+
+  it('refuses a leftover grace shorter than the longest request: a sweep would take uploads in flight elsewhere', () => {
+    expect(() => loadConfig({ MEDIA_LEFTOVER_GRACE_SECONDS: '600' })).toThrow(
+      /MEDIA_LEFTOVER_GRACE_SECONDS \(600\) must be at least MEDIA_HTTP_REQUEST_TIMEOUT_MS \(900000\)/,
+    );
+    expect(loadConfig({ MEDIA_LEFTOVER_GRACE_SECONDS: '600', MEDIA_HTTP_REQUEST_TIMEOUT_MS: '600000' })).toMatchObject({
+      leftoverGraceSeconds: 600,
+    });
   });
 
   it('has the documented security limits (SECURITY.md)', () => {

@@ -152,7 +152,7 @@ const envSchema = z.object({
   MEDIA_PROCESSING_QUEUE_LIMIT: int(0, 100_000, 100),
   MEDIA_MAX_IMAGE_PAGES: int(1, 100_000, 1000),
   MEDIA_MIN_FREE_BYTES: int(0, Number.MAX_SAFE_INTEGER, 268435456),
-  MEDIA_LEFTOVER_GRACE_SECONDS: int(0, 30 * 24 * 3600, 3600),
+  MEDIA_LEFTOVER_GRACE_SECONDS: int(1, 30 * 24 * 3600, 3600),
   NODE_ENV: optionalText,
   ROUTER_SECRET: optionalText,
   LOG_LEVEL: z.preprocess(
@@ -206,6 +206,13 @@ export function loadConfig(env: Environment = process.env): Config {
     crossProblems.push(
       `${named('MEDIA_HTTP_REQUEST_TIMEOUT_MS')} (${e.MEDIA_HTTP_REQUEST_TIMEOUT_MS}) must be at least ` +
         `${named('MEDIA_HTTP_HEADERS_TIMEOUT_MS')} (${e.MEDIA_HTTP_HEADERS_TIMEOUT_MS}): a request's headers are part of it`,
+    );
+  }
+  if (e.MEDIA_LEFTOVER_GRACE_SECONDS * 1000 < e.MEDIA_HTTP_REQUEST_TIMEOUT_MS) {
+    crossProblems.push(
+      `${named('MEDIA_LEFTOVER_GRACE_SECONDS')} (${e.MEDIA_LEFTOVER_GRACE_SECONDS}) must be at least ` +
+        `${named('MEDIA_HTTP_REQUEST_TIMEOUT_MS')} (${e.MEDIA_HTTP_REQUEST_TIMEOUT_MS}) in seconds: ` +
+        `a sweep must never take an upload still in flight on another replica`,
     );
   }
   if (crossProblems.length > 0) throw new ConfigError(`Invalid configuration:\n  ${crossProblems.join('\n  ')}`);

@@ -3,7 +3,7 @@ import { pipeline } from 'node:stream/promises';
 import fresh from 'fresh';
 import parseRange from 'range-parser';
 import { currentLog } from '../observability/log';
-import type { ObjectStorage } from '../store/object-storage';
+import { ObjectMissing, type ObjectStorage } from '../store/object-storage';
 
 /** An error answer: JSON, never cacheable as the media it stands for. */
 export function answerError(res: ServerResponse, status: number, code: string, message: string): void {
@@ -60,6 +60,12 @@ export async function serveObject(
   key: string,
   headers: Record<string, string> & { ETag: string },
 ): Promise<void> {
+  // An error answer drops what described the object, and keeps what others set (CORS, the request id).
+  const forgetObjectHeaders = () => {
+    for (const name of [...Object.keys(headers), 'Last-Modified', 'Accept-Ranges', 'Content-Range', 'Content-Length']) {
+      res.removeHeader(name);
+    }
+  };
   try {
     const stored = await storage.stat(key);
     if (!stored) return notFound(res);
@@ -68,7 +74,7 @@ export async function serveObject(
     res.setHeader('Last-Modified', lastModified);
     res.setHeader('Accept-Ranges', 'bytes');
     if (preconditionFailed(req, headers.ETag, stored.modifiedAt)) {
-      for (const name of res.getHeaderNames()) res.removeHeader(name);
+      forgetObjectHeaders();
       return answerError(res, 412, 'PRECONDITION_FAILED', "The media does not match the request's preconditions");
     }
     if (fresh(req.headers, { etag: headers.ETag, 'last-modified': lastModified })) {
@@ -82,7 +88,7 @@ export async function serveObject(
     if (rangeHeader && rangeStillApplies(headerText(req.headers['if-range']), headers.ETag, lastModified)) {
       const ranges = parseRange(stored.size, rangeHeader, { combine: true });
       if (ranges === -1) {
-        for (const name of ['Content-Type', 'Content-Disposition', 'ETag', 'Last-Modified']) res.removeHeader(name);
+        forgetObjectHeaders();
         res.setHeader('Content-Range', `bytes */${stored.size}`);
         return answerError(res, 416, 'RANGE_NOT_SATISFIABLE', 'The range is outside the media');
       }
@@ -108,7 +114,8 @@ export async function serveObject(
       res.destroy();
       return;
     }
-    for (const name of res.getHeaderNames()) res.removeHeader(name);
+    forgetObjectHeaders();
+    if (err instanceof ObjectMissing) return notFound(res);
     currentLog().error({ error: error.message }, 'media could not be read');
     answerError(res, 500, 'INTERNAL_SERVER_ERROR', 'The media could not be read');
   }

@@ -23,6 +23,13 @@ import type {
 } from '../store/media-index';
 import { isValidOrdering, MAX_ORDERING } from '../domain/ordering';
 import { checkSourceUrl, openSourceUrl, type SourceFetchOptions } from './source-fetch';
+import {
+  alwaysThumbnail,
+  changesForProvider,
+  imageIdProblem,
+  newImageId,
+  unthumbnailProblem,
+} from '../providers/image-slots';
 import { ProviderRegistry } from '../providers/registry';
 import { decidedImageType, incomingFailure, Intake } from './intake';
 import { UploadReceiver, type UploadOutcome } from './upload-receiver';
@@ -121,7 +128,7 @@ export class MediaService {
       index: options.index,
       providers: this.providers,
       intake: this.intake,
-      recordImage: (provider, image, patch) => this.recordImage(provider, image, patch),
+      recordImage: (provider, image, patch, options) => this.recordImage(provider, image, patch, false, options),
     });
   }
 
@@ -145,12 +152,9 @@ export class MediaService {
     const id = parseGlobalId(text, 'ProductImage');
     if (!id) return fail('INVALID_ID', 'Not a ProductImage id', { field });
     const provider = this.providers.get(id.provider);
-    if (provider.singleImage && id.localId !== 'primary') {
-      return fail('INVALID_ID', `${id.provider} holds one image per product; its image id is "primary"`, { field });
-    }
-    const problem =
-      provider.idProblem?.('product', id.productId) ??
-      (provider.singleImage ? undefined : provider.idProblem?.('image', id.localId));
+    const slot = imageIdProblem(provider, id.localId);
+    if (slot && provider.singleImage) return fail('INVALID_ID', slot, { field });
+    const problem = provider.idProblem?.('product', id.productId) ?? slot;
     if (problem) return fail('INVALID_ID', problem, { field, provider: id.provider });
     return ok(id);
   }
@@ -174,7 +178,7 @@ export class MediaService {
     thumbnailAsked = false,
     insert: InsertOptions = {},
   ): Promise<Result<Written<ImageRecord>>> {
-    const makeThumbnail = provider.singleImage || thumbnailAsked || patch.isThumbnail === true;
+    const makeThumbnail = alwaysThumbnail(provider) || thumbnailAsked || patch.isThumbnail === true;
     const changes = { ...patch };
     if (makeThumbnail) delete changes.isThumbnail;
     const saved = await this.options.index.upsertImage(image, changes, {
@@ -257,7 +261,7 @@ export class MediaService {
         kind: 'ProductImage',
         provider: providerName,
         productId: input.productId!,
-        localId: provider.singleImage ? 'primary' : randomUUID(),
+        localId: newImageId(provider),
       };
     }
     const usable = this.providers.usable(target.provider, 'REQUEST_IMAGE_UPLOAD', [
@@ -426,11 +430,9 @@ export class MediaService {
     if (input.sourceUrl != null) needed.push(['IMAGE_FROM_URL', 'sourceUrl']);
     const storable = this.providers.canStore(provider, needed);
     if (!storable.ok) return storable;
-    if (provider.singleImage && changes.thumbnail === false) {
-      return fail('INVALID_INPUT', `${provider.name} holds one image per product, which is always the thumbnail`, {
-        field: ['input', 'thumbnail'],
-        provider: provider.name,
-      });
+    const unthumbnail = changes.thumbnail === false ? unthumbnailProblem(provider) : undefined;
+    if (unthumbnail) {
+      return fail('INVALID_INPUT', unthumbnail, { field: ['input', 'thumbnail'], provider: provider.name });
     }
     let passedUrl: ImageContent | undefined;
     if (input.sourceUrl != null && provider.fetchesSourceUrls) {
@@ -458,8 +460,7 @@ export class MediaService {
         if (!received.ok) return received;
         content = { kind: 'bytes', bytes: received.value };
       }
-      // Single-image providers: the one image is always the thumbnail, no provider call needed.
-      const providerChanges = provider.singleImage ? { ...changes, thumbnail: undefined } : changes;
+      const providerChanges = changesForProvider(provider, changes);
       const hasProviderWork = content !== undefined || Object.values(providerChanges).some((v) => v !== undefined);
       const written = hasProviderWork ? await provider.writeImage(image, providerChanges, content) : ok<ImagePatch>({});
       if (!written.ok) return written;
@@ -484,7 +485,7 @@ export class MediaService {
     const placeholder = placeholderConflict(image, ['input', 'imageId']);
     if (!placeholder.ok) return placeholder;
     let patch: ImagePatch = {};
-    if (!provider.singleImage) {
+    if (!alwaysThumbnail(provider)) {
       const written = await provider.writeImage(image, { thumbnail: true }, undefined);
       if (!written.ok) return written;
       patch = written.value;

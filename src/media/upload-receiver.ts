@@ -32,6 +32,7 @@ export interface UploadReceiverDeps {
     provider: MediaProviderAdapter,
     image: ImageRecord,
     patch: ImagePatch,
+    options: { spendToken: string },
   ): Promise<Result<Written<ImageRecord>>>;
 }
 
@@ -118,7 +119,7 @@ export class UploadReceiver {
           const bytes = { ...spooled, contentType: type.value };
           const written = await usable.value.writeImage(image, {}, { kind: 'bytes', bytes });
           if (!written.ok) return written;
-          const saved = await this.deps.recordImage(usable.value, image, written.value);
+          const saved = await this.deps.recordImage(usable.value, image, written.value, { spendToken: grant.jti });
           if (!saved.ok) return saved;
           await usable.value.discardImageRevision?.(saved.value.before, saved.value.after);
           return ok({ id: saved.value.after.id, status: saved.value.after.status });
@@ -139,7 +140,8 @@ export class UploadReceiver {
         }
         const written = await usable.value.writeFile(file, { ...spooled, contentType });
         if (!written.ok) return written;
-        const saved = (await this.deps.index.updateFile(file.id, written.value))!;
+        const saved = await this.deps.index.updateFile(file.id, written.value, { spendToken: grant.jti });
+        if (!saved) return fail<{ id: string; status: string }>('NOT_FOUND', 'The upload target no longer exists');
         await usable.value.discardFileRevision?.(saved.before, saved.after);
         return ok({ id: saved.after.id, status: saved.after.status });
       });
@@ -150,8 +152,8 @@ export class UploadReceiver {
       throw err;
     } finally {
       body.off('close', releaseIfAbandoned);
-      if (stored) await this.deps.index.spendUploadToken(grant.jti);
-      else await release();
+      // A stored upload spent its token in the transaction that recorded it.
+      if (!stored) await release();
     }
   }
 }

@@ -19,6 +19,8 @@ export interface InsertOptions {
   limits?: ProductLimits;
   /** Unix seconds at which the placeholder's upload URL expires; the sweep removes it a grace period later. */
   pendingUntil?: number;
+  /** The upload token whose bytes this write records: marked used in the same transaction, so it never stores twice. */
+  spendToken?: string;
 }
 
 /** Which per-product limit an insert would pass. */
@@ -92,13 +94,15 @@ export interface MediaIndex {
   ): Promise<Written<ImageRecord> | LimitExceeded>;
   /** Adds a file, unless it would pass `limits` (checked in the same transaction). */
   insertFileWithin(file: FileRecord, options: InsertOptions): Promise<LimitExceeded | undefined>;
-  updateFile(id: string, patch: FilePatch): Promise<Written<FileRecord> | undefined>;
+  /** Applies `patch` to a file (and spends `options.spendToken` in the same transaction); undefined when there is none. */
+  updateFile(id: string, patch: FilePatch, options?: { spendToken?: string }): Promise<Written<FileRecord> | undefined>;
   /** Adds rows as they are, in one transaction (seeding catalogues for tests and benchmarks). */
   insertAll(rows: { images?: readonly ImageRecord[]; files?: readonly FileRecord[] }): Promise<void>;
 
   /**
    * Deletes placeholders (`AWAITING_UPLOAD`) whose upload URL expired before
-   * `cutoffSeconds`, and the token records that expired before `nowSeconds`.
+   * `cutoffSeconds` and whose bytes are not arriving right now (no claim in
+   * progress), and the token records that expired before `nowSeconds`.
    * Returns the ids deleted.
    */
   sweepExpiredPlaceholders(cutoffSeconds: number, nowSeconds: number): Promise<string[]>;
@@ -107,16 +111,20 @@ export interface MediaIndex {
   setCurrentUploadToken(targetId: string, tokenId: string, expiresAt: number): Promise<void>;
   /** Whether `tokenId` is the newest upload token issued for `targetId`. */
   isCurrentUploadToken(targetId: string, tokenId: string): Promise<boolean>;
-  /** Claims an upload token for one upload. False when it is in use or spent: a token stores bytes at most once. */
+  /**
+   * Claims an upload token for one upload, in one statement with the check
+   * that it is still the newest for its target. False when it is not, or is
+   * in use or spent: a token stores bytes at most once.
+   */
   claimUploadToken(tokenId: string, targetId: string, expiresAt: number): Promise<boolean>;
   /** A refused upload gives its token back, so the client may retry with correct bytes until it expires. */
   releaseUploadToken(tokenId: string): Promise<void>;
-  spendUploadToken(tokenId: string): Promise<void>;
   /**
-   * Releases claims still in progress that were made before `inProgressBefore`
-   * (left by a crash), and forgets claims of tokens expired before `nowSeconds`.
+   * Forgets claims of tokens expired before `expiredBefore` (Unix seconds);
+   * with `releaseInProgress`, also releases claims still in progress (left by
+   * a crash, when no other process can be using them).
    */
-  sweepUploadClaims(nowSeconds: number, inProgressBefore: number): Promise<void>;
+  sweepUploadClaims(expiredBefore: number, releaseInProgress: boolean): Promise<void>;
 
   /** The revision folder of every stored blob (images and files), for the orphan sweep. */
   referencedRevisionFolders(): Promise<Set<string>>;

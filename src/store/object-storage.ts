@@ -31,6 +31,8 @@ export interface ByteRange {
  * reader never sees a revision in part.
  */
 export interface ObjectStorage {
+  /** True when several processes may share these objects (their sweeps then spare work in flight elsewhere). */
+  readonly shared: boolean;
   /**
    * A fresh local path (not yet created) for bytes on their way in: a spool
    * file or a staging folder, on the local disk this storage publishes from.
@@ -40,12 +42,13 @@ export interface ObjectStorage {
   /**
    * Publishes every file of the local folder `staging` as `<folderKey>/<name>`
    * and removes `staging`. `describe` gives each file's stored headers.
-   * Rejects (leaving nothing under `folderKey`) when any file fails.
+   * Rejects (leaving nothing under `folderKey`) when any file fails, or when
+   * `staging` cannot be read or holds no file.
    */
   publishFolder(staging: string, folderKey: string, describe: (fileName: string) => ObjectHeaders): Promise<void>;
   /** The object's size and time, or undefined when there is none. */
   stat(key: string): Promise<StoredObject | undefined>;
-  /** The object's bytes, or the inclusive `range` of them, streamed. */
+  /** The object's bytes, or the inclusive `range` of them, streamed; rejects with {@link ObjectMissing} when there is none. */
   read(key: string, range?: ByteRange): Promise<Readable>;
   /** Removes every object under `folderKey/`. Removing what is not there is no error. */
   removeFolder(folderKey: string): Promise<void>;
@@ -60,3 +63,11 @@ export interface ObjectStorage {
 
 /** Prefix of local temporary paths; they are invisible to readers and swept. */
 export const TEMP_PREFIX = '.tmp-';
+
+/** A read of an object that is not there (removed since it was found, or never stored). */
+export class ObjectMissing extends Error {
+  constructor(key: string) {
+    super(`No stored object ${key}`);
+    this.name = 'ObjectMissing';
+  }
+}

@@ -122,6 +122,26 @@ function renameOrCopy(from: string, to: string): void {
   }
 }
 
+/**
+ * For a test that restarts a store's only process and expects it to sweep
+ * what a crash left: a short leftover grace (2 s, so no upload may take
+ * longer). On the embedded default the start-up sweep takes every leftover at
+ * once; on a shared store only those past the grace.
+ */
+export const QUICK_SWEEP_ENV = {
+  MEDIA_HTTP_HEADERS_TIMEOUT_MS: '1000',
+  MEDIA_HTTP_REQUEST_TIMEOUT_MS: '2000',
+  MEDIA_LEFTOVER_GRACE_SECONDS: '2',
+};
+
+/** Whether a restart sweeps every crash leftover at once (a store no other process can share). */
+export const RESTART_SWEEPS_ALL = BACKEND === 'sqlite-folder';
+
+/** Waits until what was left just now is past {@link QUICK_SWEEP_ENV}'s grace (object times may be whole seconds). */
+export async function outlastQuickSweepGrace(): Promise<void> {
+  if (!RESTART_SWEEPS_ALL) await new Promise((resolve) => setTimeout(resolve, 3100));
+}
+
 /** The local folder where `dataDir`'s subgraph spools incoming bytes. */
 export function spoolDir(dataDir: string): string {
   return BACKEND === 'sqlite-folder' ? path.join(dataDir, 'blobs', 'incoming') : path.join(dataDir, 'scratch');

@@ -53,6 +53,23 @@ describe('conditional requests', () => {
     expect(res.headers.get('etag')).toBe(etag);
   });
 
+  it.each([
+    ['If-Match naming another tag', { 'if-match': '"other"' }],
+    ['If-Unmodified-Since before the last change', { 'if-unmodified-since': 'Mon, 01 Jan 2001 00:00:00 GMT' }],
+  ])('%s answers a JSON 412, keeping CORS and dropping the media headers', async (_, headers) => {
+    const res = await fetch(imageUrl, { headers: { origin: 'https://shop.example', ...headers } });
+    expect(res.status).toBe(412);
+    expect(res.headers.get('content-type')).toMatch(/^application\/json/);
+    expect(res.headers.get('access-control-allow-origin')).toBe('*');
+    expect(res.headers.get('x-request-id')).toBeTruthy();
+    expect(res.headers.get('etag')).toBeNull();
+    expect(res.headers.get('cache-control')).toBe('no-store');
+  });
+
+  it('If-Match with its own tag answers 200', async () => {
+    expect((await fetch(imageUrl, { headers: { 'if-match': etag } })).status).toBe(200);
+  });
+
   it('If-None-Match with other tags answers 200', async () => {
     const res = await fetch(imageUrl, revalidate({ 'if-none-match': '"other", W/"again"' }));
     expect(res.status).toBe(200);

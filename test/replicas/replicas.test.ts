@@ -8,7 +8,15 @@ import { randomUUID } from 'node:crypto';
 import { formatGlobalId } from '../../src/domain/ids';
 import type { ImageRecord } from '../../src/domain/model';
 import { POSTGRES_MIGRATIONS } from '../../src/store/postgres/migrations';
-import { BACKEND, prepareStore, queryIndex, spoolDir, storeEnv } from '../backend/backend';
+import {
+  BACKEND,
+  outlastQuickSweepGrace,
+  prepareStore,
+  queryIndex,
+  QUICK_SWEEP_ENV,
+  spoolDir,
+  storeEnv,
+} from '../backend/backend';
 import { startChildServer, type ChildServer } from '../helpers/child-server';
 import {
   endRound,
@@ -151,10 +159,10 @@ replicated('two replicas sharing PostgreSQL and S3', () => {
       ...Array.from({ length: 3 }, () => workload(a.url, attempts, next, () => running)),
       ...Array.from({ length: 3 }, () => workload(b.url, attempts, next, () => running)),
     ];
-    await sleep(800 + next() * 1200);
+    await sleep(1500 + next() * 1500);
     await a.kill('SIGKILL');
     // B goes on serving its clients while A is dead.
-    await sleep(500);
+    await sleep(2000);
     running = false;
     await Promise.all(clients);
     endRound(attempts);
@@ -172,7 +180,8 @@ replicated('two replicas sharing PostgreSQL and S3', () => {
     await expectAcknowledgedReady(b.url, attempts);
 
     // A restarts alone on its scratch folder (B is idle) and sweeps what its death left.
-    a = await startChildServer({ MEDIA_DATA_DIR: aDir, MEDIA_LEFTOVER_GRACE_SECONDS: '0', ...sharedEnv() });
+    await outlastQuickSweepGrace();
+    a = await startChildServer({ MEDIA_DATA_DIR: aDir, ...QUICK_SWEEP_ENV, ...sharedEnv() });
     const report = await inspectStore(shared);
     expect({ seed, ...problemsOf(report), lost: lostAcknowledged(attempts, report) }).toEqual({
       seed,

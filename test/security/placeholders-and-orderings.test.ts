@@ -1,3 +1,4 @@
+import net from 'node:net';
 import {
   putBytes,
   REQUEST_FILE_UPLOAD,
@@ -181,6 +182,44 @@ describe('expired placeholders are swept', () => {
       expect(still.body.data.productImage).toEqual({ id: kept });
     } finally {
       await restarted.stop();
+    }
+  });
+});
+
+describe('a placeholder whose bytes are arriving', () => {
+  it('is not swept while its upload runs past the URL expiry and grace period, and ends READY', async () => {
+    const t = await startTestServer({
+      MEDIA_UPLOAD_URL_TTL_SECONDS: '1',
+      MEDIA_PENDING_UPLOAD_GRACE_SECONDS: '0',
+      MEDIA_SWEEP_INTERVAL_SECONDS: '1',
+    });
+    try {
+      const res = await t.gql(REQUEST_FILE_UPLOAD, { input: { productId: 'sw-slow', fileName: 'slow.txt' } });
+      const { file, upload } = res.body.data.requestFileUpload;
+      const body = Buffer.alloc(150, 'x');
+      const { pathname } = new URL(upload.url);
+      const head = `PUT ${pathname} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: text/plain\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n`;
+      // The head at once (the token is claimed), then the body over about 3 s: several sweeps run meanwhile.
+      const answer = await new Promise<string>((resolve) => {
+        const { hostname, port } = new URL(t.url);
+        const socket = net.connect(Number(port), hostname, () => socket.write(head));
+        let sent = 0;
+        let text = '';
+        const timer = setInterval(() => {
+          if (sent < body.length) socket.write(body.subarray(sent, (sent += 1)));
+          else clearInterval(timer);
+        }, 20);
+        socket.on('data', (data) => (text += data.toString()));
+        socket.on('close', () => {
+          clearInterval(timer);
+          resolve(text);
+        });
+      });
+      expect(answer).toMatch(/^HTTP\/1\.1 200 /);
+      const read = await t.gql(`query($id: ID!) { productFile(id: $id) { status byteSize } }`, { id: file.id });
+      expect(read.body.data.productFile).toEqual({ status: 'READY', byteSize: 150 });
+    } finally {
+      await t.stop();
     }
   });
 });

@@ -3,6 +3,9 @@ import type { MediaIndex } from '../../store/media-index';
 import type { ObjectStorage } from '../../store/object-storage';
 import { REVISION_KINDS, revisionFolderOfObject } from './layout';
 
+/** How far replicas' clocks may disagree: a spent upload claim is kept this long past its token's expiry. */
+const CLOCK_SKEW_SECONDS = 300;
+
 /** When the housekeeping sweeps run, and what they keep. */
 export interface HousekeepingOptions {
   index: MediaIndex;
@@ -38,10 +41,11 @@ export class Housekeeping {
 
   /** Runs the start-up sweeps and starts the periodic one. */
   async init(): Promise<void> {
-    const { index, leftoverGraceSeconds } = this.options;
-    await this.sweep(index.shared ? leftoverGraceSeconds : 'all');
+    const { index, storage, leftoverGraceSeconds } = this.options;
+    const shared = index.shared || storage.shared;
+    await this.sweep(shared ? leftoverGraceSeconds : 'all');
     this.timer = setInterval(() => {
-      this.running ??= this.sweep(index.shared ? leftoverGraceSeconds : 'none')
+      this.running ??= this.sweep(shared ? leftoverGraceSeconds : 'none')
         .catch((err: unknown) => this.options.logger.error({ error: String(err) }, 'housekeeping sweep failed'))
         .finally(() => (this.running = undefined));
     }, this.options.sweepIntervalSeconds * 1000);
@@ -64,9 +68,10 @@ export class Housekeeping {
     let temporary = 0;
     let orphans = 0;
     if (leftovers !== 'none') {
-      const before = leftovers === 'all' ? Number.MAX_SAFE_INTEGER : now - leftovers;
       const beforeDate = new Date(leftovers === 'all' ? 8.64e15 : Date.now() - leftovers * 1000);
-      await index.sweepUploadClaims(now, before);
+      // Claims in progress go only when no other process can hold them; spent ones once their token expired
+      // (with a margin for replicas whose clocks lag).
+      await index.sweepUploadClaims(now - CLOCK_SKEW_SECONDS, leftovers === 'all');
       temporary = await storage.sweepTemporary(beforeDate);
       orphans = await this.sweepOrphanRevisions(beforeDate);
     }

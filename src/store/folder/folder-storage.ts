@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { createReadStream, promises as fs } from 'node:fs';
+import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { fsyncFolder, fsyncPath, readdirOrEmpty } from '../local-files';
-import { TEMP_PREFIX, type ByteRange, type ObjectStorage, type StoredObject } from '../object-storage';
+import { ObjectMissing, TEMP_PREFIX, type ByteRange, type ObjectStorage, type StoredObject } from '../object-storage';
 
 const SAFE_KEY = /^[A-Za-z0-9][A-Za-z0-9._-]*(\/[A-Za-z0-9][A-Za-z0-9._-]*)*$/;
 
@@ -14,6 +14,9 @@ const SAFE_KEY = /^[A-Za-z0-9][A-Za-z0-9._-]*(\/[A-Za-z0-9][A-Za-z0-9._-]*)*$/;
  * then renamed there whole, so even the file system never shows it in part.
  */
 export class FolderStorage implements ObjectStorage {
+  /** A folder on one machine's disk; a shared file system is for a PostgreSQL index, which marks the store shared. */
+  readonly shared = false;
+
   constructor(readonly root: string) {}
 
   /** Creates the root folder. */
@@ -36,6 +39,7 @@ export class FolderStorage implements ObjectStorage {
   }
 
   async publishFolder(staging: string, folderKey: string): Promise<void> {
+    if ((await fs.readdir(staging)).length === 0) throw new Error(`Nothing to publish as ${folderKey}`);
     const target = this.pathOf(folderKey);
     await fs.mkdir(path.dirname(target), { recursive: true });
     await fsyncFolder(staging);
@@ -53,8 +57,16 @@ export class FolderStorage implements ObjectStorage {
     }
   }
 
-  read(key: string, range?: ByteRange): Promise<Readable> {
-    return Promise.resolve(createReadStream(this.pathOf(key), range));
+  async read(key: string, range?: ByteRange): Promise<Readable> {
+    let handle;
+    try {
+      // Opened first, so a file removed since it was found is reported before any byte is answered.
+      handle = await fs.open(this.pathOf(key), 'r');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new ObjectMissing(key);
+      throw err;
+    }
+    return handle.createReadStream(range);
   }
 
   async removeFolder(folderKey: string): Promise<void> {

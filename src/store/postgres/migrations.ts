@@ -2,7 +2,8 @@
  * Versioned PostgreSQL migrations. Append only: a migration that has shipped
  * is never edited, a change is a new entry with the next version. They start
  * at the schema SQLite reached with its version 3, so both indexes hold the
- * same columns.
+ * same columns. Text that rows are ordered or compared by is `COLLATE "C"`:
+ * byte order, as SQLite compares, whatever the database's default collation.
  */
 export interface PostgresMigration {
   version: number;
@@ -16,9 +17,9 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
     name: 'images, files, upload tokens and claims, shared settings',
     sql: `
       CREATE TABLE images (
-        id                TEXT PRIMARY KEY,
+        id                TEXT COLLATE "C" PRIMARY KEY,
         provider          TEXT NOT NULL,
-        product_id        TEXT NOT NULL,
+        product_id        TEXT COLLATE "C" NOT NULL,
         image_id          TEXT NOT NULL,
         provider_image_id TEXT,
         status            TEXT NOT NULL CHECK (status IN ('AWAITING_UPLOAD','PROCESSING','READY','FAILED')),
@@ -34,7 +35,7 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
         sha256            TEXT,
         blob_key          TEXT,
         variants          JSONB NOT NULL DEFAULT '[]',
-        created_at        TEXT NOT NULL,
+        created_at        TEXT COLLATE "C" NOT NULL,
         updated_at        TEXT NOT NULL,
         upload_expires_at BIGINT
       );
@@ -44,9 +45,9 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
       CREATE INDEX images_pending ON images (upload_expires_at) WHERE status = 'AWAITING_UPLOAD';
 
       CREATE TABLE files (
-        id                TEXT PRIMARY KEY,
+        id                TEXT COLLATE "C" PRIMARY KEY,
         provider          TEXT NOT NULL,
-        product_id        TEXT NOT NULL,
+        product_id        TEXT COLLATE "C" NOT NULL,
         file_id           TEXT NOT NULL,
         provider_file_id  TEXT,
         file_name         TEXT NOT NULL,
@@ -56,7 +57,7 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
         sha256            TEXT,
         blob_key          TEXT UNIQUE,
         download_url      TEXT,
-        created_at        TEXT NOT NULL,
+        created_at        TEXT COLLATE "C" NOT NULL,
         updated_at        TEXT NOT NULL,
         upload_expires_at BIGINT
       );

@@ -104,6 +104,8 @@ export class PostgresMediaIndex implements MediaIndex {
   private async migrate(): Promise<void> {
     const client = await this.pool.connect();
     try {
+      // A replica waits for another's migrations as long as they take.
+      await client.query('SET statement_timeout = 0');
       await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
       await client.query(`CREATE TABLE IF NOT EXISTS schema_migrations (
         version    INTEGER PRIMARY KEY,
@@ -131,6 +133,8 @@ export class PostgresMediaIndex implements MediaIndex {
       }
     } finally {
       await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => undefined);
+      // The connection goes back to the pool: with its statement timeout again.
+      await client.query('RESET statement_timeout').catch(() => undefined);
       client.release();
     }
   }
@@ -221,6 +225,7 @@ export class PostgresMediaIndex implements MediaIndex {
       if (options.pendingUntil !== undefined) {
         await client.query('UPDATE images SET upload_expires_at = $1 WHERE id = $2', [options.pendingUntil, image.id]);
       }
+      if (options.spendToken !== undefined) await this.spend(client, options.spendToken);
       return (await this.patchImage(client, image.id, patch, options))!;
     });
   }
@@ -242,12 +247,17 @@ export class PostgresMediaIndex implements MediaIndex {
     });
   }
 
-  async updateFile(id: string, patch: FilePatch): Promise<Written<FileRecord> | undefined> {
+  async updateFile(
+    id: string,
+    patch: FilePatch,
+    options: { spendToken?: string } = {},
+  ): Promise<Written<FileRecord> | undefined> {
     const productId = await this.productOf('files', id);
     if (productId === undefined) return undefined;
     return this.transaction(productId, async (client) => {
       const before = await this.file(client, id);
       if (!before) return undefined;
+      if (options.spendToken !== undefined) await this.spend(client, options.spendToken);
       await this.update(
         client,
         'files',
@@ -267,11 +277,13 @@ export class PostgresMediaIndex implements MediaIndex {
 
   sweepExpiredPlaceholders(cutoffSeconds: number, nowSeconds: number): Promise<string[]> {
     return this.transaction(undefined, async (client) => {
-      const where = `status = 'AWAITING_UPLOAD' AND upload_expires_at IS NOT NULL AND upload_expires_at < $1`;
-      const images = await client.query<{ id: string }>(`DELETE FROM images WHERE ${where} RETURNING id`, [
+      const where = (table: string) => `status = 'AWAITING_UPLOAD' AND upload_expires_at IS NOT NULL
+        AND upload_expires_at < $1
+        AND NOT EXISTS (SELECT 1 FROM upload_claims c WHERE c.target_id = ${table}.id AND c.state = 'IN_PROGRESS')`;
+      const images = await client.query<{ id: string }>(`DELETE FROM images WHERE ${where('images')} RETURNING id`, [
         cutoffSeconds,
       ]);
-      const files = await client.query<{ id: string }>(`DELETE FROM files WHERE ${where} RETURNING id`, [
+      const files = await client.query<{ id: string }>(`DELETE FROM files WHERE ${where('files')} RETURNING id`, [
         cutoffSeconds,
       ]);
       await client.query('DELETE FROM upload_tokens WHERE expires_at < $1', [nowSeconds]);
@@ -298,7 +310,8 @@ export class PostgresMediaIndex implements MediaIndex {
   async claimUploadToken(tokenId: string, targetId: string, expiresAt: number): Promise<boolean> {
     const result = await this.pool.query(
       `INSERT INTO upload_claims (token_id, target_id, state, expires_at, claimed_at)
-       VALUES ($1, $2, 'IN_PROGRESS', $3, $4)
+       SELECT $1, $2, 'IN_PROGRESS', $3, $4
+       WHERE EXISTS (SELECT 1 FROM upload_tokens WHERE target_id = $2 AND token_id = $1)
        ON CONFLICT (token_id) DO NOTHING`,
       [tokenId, targetId, expiresAt, Math.floor(Date.now() / 1000)],
     );
@@ -309,16 +322,11 @@ export class PostgresMediaIndex implements MediaIndex {
     await this.pool.query(`DELETE FROM upload_claims WHERE token_id = $1 AND state = 'IN_PROGRESS'`, [tokenId]);
   }
 
-  async spendUploadToken(tokenId: string): Promise<void> {
-    await this.pool.query(`UPDATE upload_claims SET state = 'USED' WHERE token_id = $1`, [tokenId]);
-  }
-
-  async sweepUploadClaims(nowSeconds: number, inProgressBefore: number): Promise<void> {
-    await this.pool.query(
-      `DELETE FROM upload_claims
-       WHERE (state = 'IN_PROGRESS' AND COALESCE(claimed_at, 0) < $1) OR expires_at < $2`,
-      [inProgressBefore, nowSeconds],
-    );
+  async sweepUploadClaims(expiredBefore: number, releaseInProgress: boolean): Promise<void> {
+    await this.pool.query(`DELETE FROM upload_claims WHERE expires_at < $1 OR ($2 AND state = 'IN_PROGRESS')`, [
+      expiredBefore,
+      releaseInProgress,
+    ]);
   }
 
   async referencedRevisionFolders(): Promise<Set<string>> {
@@ -344,7 +352,9 @@ export class PostgresMediaIndex implements MediaIndex {
     const { rows } = await this.pool.query<{ version: number }>(
       'SELECT COALESCE(MAX(version), 0) AS version FROM schema_migrations',
     );
-    return rows[0]?.version === LATEST_POSTGRES_VERSION;
+    // A newer replica may have migrated past this one during a rolling deploy: migrations only add, so this
+    // version still works on a newer schema (README, "Running several replicas").
+    return (rows[0]?.version ?? 0) >= LATEST_POSTGRES_VERSION;
   }
 
   async close(): Promise<void> {
@@ -371,6 +381,10 @@ export class PostgresMediaIndex implements MediaIndex {
     } finally {
       client.release();
     }
+  }
+
+  private async spend(client: pg.PoolClient, tokenId: string): Promise<void> {
+    await client.query(`UPDATE upload_claims SET state = 'USED' WHERE token_id = $1`, [tokenId]);
   }
 
   private async productOf(table: 'images' | 'files', id: string): Promise<string | undefined> {

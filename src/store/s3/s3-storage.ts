@@ -13,6 +13,7 @@ import {
 import { Upload } from '@aws-sdk/lib-storage';
 import { readdirOrEmpty } from '../local-files';
 import {
+  ObjectMissing,
   TEMP_PREFIX,
   type ByteRange,
   type ObjectHeaders,
@@ -28,7 +29,10 @@ const PART_SIZE = 8 * 1024 * 1024;
 const QUEUE_SIZE = 2;
 
 function isNotFound(err: unknown): boolean {
-  return err instanceof S3ServiceException && (err.$metadata.httpStatusCode === 404 || err.name === 'NotFound');
+  return (
+    err instanceof S3ServiceException &&
+    (err.$metadata.httpStatusCode === 404 || err.name === 'NotFound' || err.name === 'NoSuchKey')
+  );
 }
 
 /**
@@ -40,6 +44,9 @@ function isNotFound(err: unknown): boolean {
  * S3 does not require one, so presigned URLs and S3-compatible services work.
  */
 export class S3Storage implements ObjectStorage {
+  /** A bucket is reachable from anywhere: its sweeps always spare what may be in flight elsewhere. */
+  readonly shared = true;
+
   private constructor(
     private readonly client: S3Client,
     private readonly settings: S3Settings,
@@ -72,8 +79,12 @@ export class S3Storage implements ObjectStorage {
     folderKey: string,
     describe: (fileName: string) => ObjectHeaders,
   ): Promise<void> {
-    const names = (await readdirOrEmpty(staging)).filter((entry) => entry.isFile()).map((entry) => entry.name);
     try {
+      // A staging folder that cannot be read must fail the write, never publish an empty revision.
+      const names = (await fs.readdir(staging, { withFileTypes: true }))
+        .filter((entry) => entry.isFile())
+        .map((entry) => entry.name);
+      if (names.length === 0) throw new Error(`Nothing to publish as ${folderKey}`);
       for (const name of names) {
         const headers = describe(name);
         await new Upload({
@@ -111,14 +122,19 @@ export class S3Storage implements ObjectStorage {
   }
 
   async read(key: string, range?: ByteRange): Promise<Readable> {
-    const object = await this.client.send(
-      new GetObjectCommand({
-        Bucket: this.settings.bucket,
-        Key: this.keyOf(key),
-        Range: range ? `bytes=${range.start}-${range.end}` : undefined,
-      }),
-    );
-    return object.Body as Readable;
+    try {
+      const object = await this.client.send(
+        new GetObjectCommand({
+          Bucket: this.settings.bucket,
+          Key: this.keyOf(key),
+          Range: range ? `bytes=${range.start}-${range.end}` : undefined,
+        }),
+      );
+      return object.Body as Readable;
+    } catch (err) {
+      if (isNotFound(err)) throw new ObjectMissing(key);
+      throw err;
+    }
   }
 
   async removeFolder(folderKey: string): Promise<void> {

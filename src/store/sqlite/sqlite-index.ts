@@ -166,10 +166,15 @@ export class SqliteMediaIndex implements MediaIndex {
     });
   }
 
-  async updateFile(id: string, patch: FilePatch): Promise<Written<FileRecord> | undefined> {
+  async updateFile(
+    id: string,
+    patch: FilePatch,
+    options: { spendToken?: string } = {},
+  ): Promise<Written<FileRecord> | undefined> {
     return this.write(() => {
       const before = this.file(id);
       if (!before) return undefined;
+      if (options.spendToken !== undefined) this.spend(options.spendToken);
       this.update('files', id, patchColumns({ ...patch, updatedAt: new Date().toISOString() }, FILE_COLUMNS));
       return { before, after: this.file(id)! };
     });
@@ -184,10 +189,18 @@ export class SqliteMediaIndex implements MediaIndex {
 
   async sweepExpiredPlaceholders(cutoffSeconds: number, nowSeconds: number): Promise<string[]> {
     return this.write(() => {
-      const where = `status = 'AWAITING_UPLOAD' AND upload_expires_at IS NOT NULL AND upload_expires_at < ?`;
+      const where = (table: string) => `status = 'AWAITING_UPLOAD' AND upload_expires_at IS NOT NULL
+        AND upload_expires_at < ?
+        AND NOT EXISTS (SELECT 1 FROM upload_claims c WHERE c.target_id = ${table}.id AND c.state = 'IN_PROGRESS')`;
       const ids = [
-        ...(this.db.prepare(`DELETE FROM images WHERE ${where} RETURNING id`).pluck().all(cutoffSeconds) as string[]),
-        ...(this.db.prepare(`DELETE FROM files WHERE ${where} RETURNING id`).pluck().all(cutoffSeconds) as string[]),
+        ...(this.db
+          .prepare(`DELETE FROM images WHERE ${where('images')} RETURNING id`)
+          .pluck()
+          .all(cutoffSeconds) as string[]),
+        ...(this.db
+          .prepare(`DELETE FROM files WHERE ${where('files')} RETURNING id`)
+          .pluck()
+          .all(cutoffSeconds) as string[]),
       ];
       this.db.prepare('DELETE FROM upload_tokens WHERE expires_at < ?').run(nowSeconds);
       return ids;
@@ -212,10 +225,11 @@ export class SqliteMediaIndex implements MediaIndex {
     const result = this.db
       .prepare(
         `INSERT INTO upload_claims (token_id, target_id, state, expires_at, claimed_at)
-         VALUES (?, ?, 'IN_PROGRESS', ?, ?)
+         SELECT @tokenId, @targetId, 'IN_PROGRESS', @expiresAt, @now
+         WHERE EXISTS (SELECT 1 FROM upload_tokens WHERE target_id = @targetId AND token_id = @tokenId)
          ON CONFLICT (token_id) DO NOTHING`,
       )
-      .run(tokenId, targetId, expiresAt, Math.floor(Date.now() / 1000));
+      .run({ tokenId, targetId, expiresAt, now: Math.floor(Date.now() / 1000) });
     return result.changes === 1;
   }
 
@@ -223,17 +237,10 @@ export class SqliteMediaIndex implements MediaIndex {
     this.db.prepare(`DELETE FROM upload_claims WHERE token_id = ? AND state = 'IN_PROGRESS'`).run(tokenId);
   }
 
-  async spendUploadToken(tokenId: string): Promise<void> {
-    this.db.prepare(`UPDATE upload_claims SET state = 'USED' WHERE token_id = ?`).run(tokenId);
-  }
-
-  async sweepUploadClaims(nowSeconds: number, inProgressBefore: number): Promise<void> {
+  async sweepUploadClaims(expiredBefore: number, releaseInProgress: boolean): Promise<void> {
     this.db
-      .prepare(
-        `DELETE FROM upload_claims
-         WHERE (state = 'IN_PROGRESS' AND COALESCE(claimed_at, 0) < ?) OR expires_at < ?`,
-      )
-      .run(inProgressBefore, nowSeconds);
+      .prepare(`DELETE FROM upload_claims WHERE expires_at < ? OR (? AND state = 'IN_PROGRESS')`)
+      .run(expiredBefore, releaseInProgress ? 1 : 0);
   }
 
   async referencedRevisionFolders(): Promise<Set<string>> {
@@ -262,6 +269,10 @@ export class SqliteMediaIndex implements MediaIndex {
 
   async close(): Promise<void> {
     if (this.db.open) this.db.close();
+  }
+
+  private spend(tokenId: string): void {
+    this.db.prepare(`UPDATE upload_claims SET state = 'USED' WHERE token_id = ?`).run(tokenId);
   }
 
   private write<T>(fn: () => T): T {
