@@ -32,6 +32,7 @@ import { UploadGrants } from './media/upload-grants';
 import { WorkerPoolImageProcessor } from './media/processing/worker-pool';
 import type { ImageProcessor } from './media/processing/types';
 import { Housekeeping } from './providers/local/housekeeping';
+import { assetUrlOf } from './providers/local/layout';
 import { LocalProvider } from './providers/local/local-provider';
 import { remoteProviders } from './providers/registry';
 import { newSigningSecret, Signer } from './security/signing';
@@ -95,6 +96,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   const dataDir = path.resolve(config.dataDir);
   await fs.mkdir(dataDir, { recursive: true });
   const store = await openStore(config.store);
+  const { assetBaseUrl } = config.store;
   const { index, storage } = store;
   const housekeeping = new Housekeeping({
     index,
@@ -152,6 +154,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     uploadIdleTimeoutMs: config.uploadIdleTimeoutMs,
     minFreeBytes: config.minFreeBytes,
     publicUrl: getPublicUrl,
+    assetUrl: assetBaseUrl === undefined ? undefined : (location) => assetUrlOf(location, assetBaseUrl),
   });
 
   const app = express();

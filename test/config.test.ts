@@ -37,6 +37,7 @@ describe('configuration', () => {
     expect(loadConfig({ MEDIA_DATA_DIR: '/srv/media' }).store).toEqual({
       database: { kind: 'sqlite', path: '/srv/media/media.db' },
       storage: { kind: 'folder', root: '/srv/media/blobs' },
+      assetBaseUrl: undefined,
     });
     const replicas = loadConfig({
       MEDIA_DATA_DIR: '/tmp/m',
@@ -45,6 +46,7 @@ describe('configuration', () => {
       MEDIA_STORAGE_URL: 's3://product-media/prod/',
       MEDIA_S3_ENDPOINT: 'http://minio:9000/',
       MEDIA_S3_FORCE_PATH_STYLE: 'true',
+      MEDIA_ASSET_BASE_URL: 'https://cdn.example.com/media/',
     }).store;
     expect(replicas).toEqual({
       database: { kind: 'postgres', url: 'postgres://media:pw@db:5432/media', poolSize: 4 },
@@ -57,6 +59,7 @@ describe('configuration', () => {
         forcePathStyle: true,
         scratchDir: '/tmp/m/scratch',
       },
+      assetBaseUrl: 'https://cdn.example.com/media',
     });
   });
 
@@ -66,7 +69,7 @@ describe('configuration', () => {
     [{ MEDIA_STORAGE_URL: 's3://Not_A_Bucket' }, 'MEDIA_STORAGE_URL'],
     [{ MEDIA_STORAGE_URL: 'ftp://host/dir' }, 'MEDIA_STORAGE_URL'],
     [{ MEDIA_DATABASE_POOL_SIZE: '0' }, 'MEDIA_DATABASE_POOL_SIZE'],
-    [{ MEDIA_ASSET_BASE_URL: 'https://cdn.example.com' }, 'MEDIA_ASSET_BASE_URL'],
+    [{ MEDIA_ASSET_BASE_URL: 'cdn.example.com' }, 'MEDIA_ASSET_BASE_URL'],
     [{ MEDIA_S3_DIRECT_UPLOADS: 'true' }, 'MEDIA_S3_DIRECT_UPLOADS'],
     [{ MEDIA_LEFTOVER_GRACE_SECONDS: '0' }, 'MEDIA_LEFTOVER_GRACE_SECONDS'],
   ])('refuses %j naming %s, without repeating a password', (env, variable) => {

@@ -91,6 +91,8 @@ export interface MediaServiceOptions {
   minFreeBytes: number;
   /** Base of every URL handed out, without a trailing slash. */
   publicUrl: () => string;
+  /** Where a stored location is served without the subgraph (LOCAL images under `MEDIA_ASSET_BASE_URL`), if anywhere. */
+  assetUrl?: (location: string) => string | undefined;
 }
 
 /** LIMIT_EXCEEDED naming the per-product limit that an addition would pass. */
@@ -136,9 +138,13 @@ export class MediaService {
     return this.options.index;
   }
 
-  /** An absolute URL for a stored location (LOCAL locations are paths below the public URL). */
+  /**
+   * An absolute URL for a stored location: LOCAL locations are paths below the
+   * public URL, or below the asset base URL for images when one is set.
+   */
   absoluteUrl(location: string): string {
-    return location.startsWith('/') ? `${this.options.publicUrl()}${location}` : location;
+    if (!location.startsWith('/')) return location;
+    return this.options.assetUrl?.(location) ?? `${this.options.publicUrl()}${location}`;
   }
 
   /** Where a file can be downloaded now; null until its bytes are stored. */

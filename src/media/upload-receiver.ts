@@ -7,7 +7,7 @@ import type { MediaProviderAdapter } from '../providers/provider';
 import type { ProviderRegistry } from '../providers/registry';
 import type { ImagePatch, MediaIndex, Written } from '../store/media-index';
 import { decidedImageType, StalledUpload, type Intake } from './intake';
-import type { UploadGrants } from './upload-grants';
+import type { UploadGrant, UploadGrants } from './upload-grants';
 
 /** Why an upload URL was refused before any bytes were considered (HTTP 403). */
 export const FORBIDDEN_UPLOAD = 'FORBIDDEN_UPLOAD';
@@ -44,6 +44,13 @@ export interface UploadReceiverDeps {
  * leaves.
  */
 export class UploadReceiver {
+  /**
+   * Uploads being received by this process, by token. A sender that left
+   * releases its claim asynchronously; its retry, arriving at once, waits for
+   * that to finish instead of finding the URL still in use.
+   */
+  private readonly receiving = new Map<string, { abandoned: () => boolean; done: Promise<unknown> }>();
+
   constructor(private readonly deps: UploadReceiverDeps) {}
 
   /**
@@ -58,6 +65,25 @@ export class UploadReceiver {
       return forbiddenUpload(checked.reason === 'expired' ? 'The upload URL has expired' : 'Invalid upload URL');
     }
     const grant = checked.grant;
+    const earlier = this.receiving.get(grant.jti);
+    if (earlier?.abandoned()) await earlier.done;
+    const abandoned = () => body.destroyed && !(body as Readable & { complete?: boolean }).complete;
+    const done = this.receiveWith(grant, body, declaredLength, abandoned);
+    const entry = { abandoned, done: done.catch(() => undefined) };
+    this.receiving.set(grant.jti, entry);
+    try {
+      return await done;
+    } finally {
+      if (this.receiving.get(grant.jti) === entry) this.receiving.delete(grant.jti);
+    }
+  }
+
+  private async receiveWith(
+    grant: UploadGrant,
+    body: Readable,
+    declaredLength: number | undefined,
+    abandoned: () => boolean,
+  ): Promise<UploadOutcome> {
     // The token is judged whole (signed, unexpired, newest for its target, unused) before anything about the body.
     if (!(await this.deps.index.isCurrentUploadToken(grant.target, grant.jti))) {
       return forbiddenUpload('A newer upload URL was issued for this target; use that one');
@@ -97,9 +123,11 @@ export class UploadReceiver {
     // A sender that leaves mid-body frees the URL at once, not when the spool notices: the client may retry
     // as soon as it sees its connection end.
     const releaseIfAbandoned = () => {
-      if (!stored && !(body as Readable & { complete?: boolean }).complete) void release();
+      if (!stored && abandoned()) void release();
     };
     body.once('close', releaseIfAbandoned);
+    // It may have left while the claim was being taken.
+    releaseIfAbandoned();
     try {
       const result = await this.deps.intake.withIncomingFile(async (spoolPath) => {
         const spooled = await this.deps.intake.spool(body, spoolPath, grant.maxBytes, 'put');

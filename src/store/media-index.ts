@@ -126,8 +126,8 @@ export interface MediaIndex {
    */
   sweepUploadClaims(expiredBefore: number, releaseInProgress: boolean): Promise<void>;
 
-  /** The revision folder of every stored blob (images and files), for the orphan sweep. */
-  referencedRevisionFolders(): Promise<Set<string>>;
+  /** The blob key of every row that names stored bytes (images and files), for the orphan sweep. */
+  referencedBlobKeys(): Promise<Set<string>>;
 
   /** The key for signed URLs shared by every process on this index: stored once, the first `generate()` wins. */
   sharedSecret(generate: () => string): Promise<string>;

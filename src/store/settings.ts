@@ -10,16 +10,7 @@ export const storeEnv = z.object({
   MEDIA_S3_ENDPOINT: optionalUrl,
   MEDIA_S3_REGION: optionalText,
   MEDIA_S3_FORCE_PATH_STYLE: bool(false),
-  // Not offered yet, and refused rather than ignored: the bucket keeps private objects (received bytes, product
-  // files) beside the served renditions, so a CDN in front of it would serve them too; images go through /media.
-  MEDIA_ASSET_BASE_URL: z.preprocess(
-    emptyAsUndefined,
-    z
-      .undefined({
-        message: "not available yet: images are served through /media (a CDN can front the subgraph's /media instead)",
-      })
-      .optional(),
-  ),
+  MEDIA_ASSET_BASE_URL: optionalUrl,
   // Refused rather than ignored until confirmImageUpload/confirmFileUpload exist (contract section 7).
   MEDIA_S3_DIRECT_UPLOADS: z.preprocess(
     emptyAsUndefined,
@@ -55,6 +46,12 @@ export type StorageSettings =
 export interface StoreSettings {
   database: DatabaseSettings;
   storage: StorageSettings;
+  /**
+   * Where storage's public objects (everything under `images/`) are reachable
+   * without the subgraph, such as a CDN in front of the bucket; image URLs are
+   * then handed out there instead of under `/media`.
+   */
+  assetBaseUrl: string | undefined;
 }
 
 /**
@@ -67,7 +64,8 @@ export function storeSettings(env: z.infer<typeof storeEnv>, dataDir: string): S
   if (database instanceof EnvProblem) return database;
   const storage = storageSettings(env, dataDir);
   if (storage instanceof EnvProblem) return storage;
-  return { database, storage };
+  const assetBaseUrl = env.MEDIA_ASSET_BASE_URL === undefined ? undefined : stripSlash(env.MEDIA_ASSET_BASE_URL);
+  return { database, storage, assetBaseUrl };
 }
 
 function databaseSettings(url: string | undefined, poolSize: number, dataDir: string): DatabaseSettings | EnvProblem {

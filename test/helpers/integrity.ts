@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import path from 'node:path';
-import { REVISION_KINDS, revisionFolderOfObject } from '../../src/providers/local/layout';
+import { REVISION_KINDS, revisionFolderOfObject, revisionFoldersOf } from '../../src/providers/local/layout';
 import { TEMP_PREFIX } from '../../src/store/object-storage';
 import { BACKEND, queryIndex, spoolDir, withStore } from '../backend/backend';
 import { listFiles } from './files';
@@ -55,11 +55,11 @@ export async function inspectStore(dataDir: string): Promise<StoreReport> {
     for (const kind of REVISION_KINDS) for await (const object of storage.list(kind)) objects.add(object.key);
     const referenced = new Set<string>();
     for (const row of rows) {
-      const folder = row.kind === 'file' ? path.posix.dirname(row.blob_key) : row.blob_key;
-      referenced.add(folder);
-      // `sha256` is of the bytes as received: a file's `data`, an image's private `source.*`.
+      const folders = revisionFoldersOf(row.blob_key);
+      for (const folder of folders) referenced.add(folder);
+      // `sha256` is of the bytes as received: a file's `data`, an image's private `sources/…/source.*`.
       const bytesKey =
-        row.kind === 'file' ? row.blob_key : [...objects].find((key) => key.startsWith(`${folder}/source.`));
+        row.kind === 'file' ? row.blob_key : [...objects].find((key) => key.startsWith(`${folders[1]}/source.`));
       if (!bytesKey || !objects.has(bytesKey)) report.missing.push(row.id);
       else if ((await sha256(await storage.read(bytesKey))) !== row.sha256) report.mismatched.push(row.id);
       report.shaById.set(row.id, row.sha256);

@@ -64,7 +64,7 @@ describe('crash safety', () => {
         lost: [],
       });
       // The run exercised something: many uploads were acknowledged and some were cut off by the kills.
-      expect(acknowledged).toBeGreaterThan(20);
+      expect(acknowledged).toBeGreaterThan(10);
       expect([...attempts.values()].flat().some((a) => a.acknowledgedAt === undefined)).toBe(true);
       await expectAcknowledgedReady(child.url, attempts);
     } finally {

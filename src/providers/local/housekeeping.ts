@@ -1,7 +1,7 @@
 import type { Logger } from '../../observability/log';
 import type { MediaIndex } from '../../store/media-index';
 import type { ObjectStorage } from '../../store/object-storage';
-import { REVISION_KINDS, revisionFolderOfObject } from './layout';
+import { REVISION_KINDS, revisionFolderOfObject, revisionFoldersOf } from './layout';
 
 /** How far replicas' clocks may disagree: a spent upload claim is kept this long past its token's expiry. */
 const CLOCK_SKEW_SECONDS = 300;
@@ -89,7 +89,7 @@ export class Housekeeping {
   private async sweepOrphanRevisions(before: Date): Promise<number> {
     const { index, storage } = this.options;
     // Read before listing: a revision committed meanwhile is new, so younger than `before`, and spared.
-    const referenced = await index.referencedRevisionFolders();
+    const referenced = new Set([...(await index.referencedBlobKeys())].flatMap(revisionFoldersOf));
     const newest = new Map<string, Date>();
     for (const kind of REVISION_KINDS) {
       for await (const object of storage.list(kind)) {

@@ -5,8 +5,11 @@
  * orphan sweep and the blob store all ask this module; none spells a key.
  *
  * - an image revision: folder `images/<imageId>/<revision>/` holding
- *   `source.<ext>` (the bytes as received, never served), `original.<ext>`
- *   and the renditions; served as `/media/images/<imageId>/<revision>/<name>`;
+ *   `original.<ext>` and the renditions, served as
+ *   `/media/images/<imageId>/<revision>/<name>` (or under
+ *   `MEDIA_ASSET_BASE_URL` as `images/<imageId>/<revision>/<name>`: everything
+ *   under `images/` may be public); beside it, `sources/<imageId>/<revision>/source.<ext>`,
+ *   the bytes as received, never served;
  * - a file revision: `files/<fileId>/<revision>/data`; served only through a
  *   signed link, `/media/files/<fileId>/<revision>/<name for the browser>`.
  */
@@ -14,8 +17,8 @@
 /** Where LOCAL media is served, below the subgraph's public URL. */
 export const MEDIA_PATH = '/media';
 
-/** The top-level folders of revisions, one per kind of media. */
-export const REVISION_KINDS = ['images', 'files'] as const;
+/** The top-level folders of revisions: served images, the private bytes they were made from, product files. */
+export const REVISION_KINDS = ['images', 'sources', 'files'] as const;
 
 /** Ids and revisions the subgraph makes: lower-case UUIDs. */
 const LAYOUT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -42,6 +45,11 @@ export function imageRevisionKey(imageId: string, revision: string): string {
   return `images/${imageId}/${revision}`;
 }
 
+/** The private folder of one image revision's bytes as received (`source.<ext>`). */
+export function sourceRevisionKey(imageId: string, revision: string): string {
+  return `sources/${imageId}/${revision}`;
+}
+
 /** The folder holding every revision of an image, where a new revision is built. */
 export function imageFolderKey(imageId: string): string {
   return `images/${imageId}`;
@@ -65,6 +73,22 @@ export function imagePublicPath(imageId: string, revision: string, fileName: str
 /** The revision folder a stored blob key belongs to (an image key is its folder; a file key names `data` in it). */
 export function revisionFolderOf(blobKey: string): string {
   return blobKey.startsWith('files/') ? blobKey.slice(0, blobKey.lastIndexOf('/')) : blobKey;
+}
+
+/** Every revision folder a row's blob key holds objects in: an image's served and source folders, a file's one. */
+export function revisionFoldersOf(blobKey: string): string[] {
+  if (blobKey.startsWith('files/')) return [revisionFolderOf(blobKey)];
+  const [, imageId, revision] = blobKey.split('/');
+  return [blobKey, sourceRevisionKey(imageId!, revision!)];
+}
+
+/**
+ * The URL of a stored image location under `assetBaseUrl` (a CDN in front of
+ * the storage), or undefined for a location that is no LOCAL image.
+ */
+export function assetUrlOf(location: string, assetBaseUrl: string): string | undefined {
+  const prefix = `${MEDIA_PATH}/images/`;
+  return location.startsWith(prefix) ? `${assetBaseUrl}/images/${location.slice(prefix.length)}` : undefined;
 }
 
 /** The revision folder an object key lies in (`<kind>/<owner>/<revision>`). */

@@ -13,6 +13,8 @@ import {
   imageRevisionKey,
   objectHeaders,
   revisionFolderOf,
+  revisionFoldersOf,
+  sourceRevisionKey,
 } from './layout';
 import type { DownloadLinks } from '../../media/download-links';
 import { subgraphUploadTarget, type UploadGrants } from '../../media/upload-grants';
@@ -106,12 +108,13 @@ export class LocalProvider implements MediaProviderAdapter {
       return Promise.resolve(fail('UNSUPPORTED_MEDIA_TYPE', `${bytes.contentType} is not an allowed image type`));
     }
     const revision = randomUUID();
-    const folderKey = imageFolderKey(image.imageId);
-    return this.buildRevision(folderKey, imageRevisionKey(image.imageId, revision), async (staging) => {
-      // The bytes as received stay private (`source.*`, never served); what is served is rendered from them.
-      const sourcePath = path.join(staging, `source.${EXTENSION_BY_TYPE[bytes.contentType]}`);
+    return this.buildRevision(imageFolderKey(image.imageId), async (folderFor) => {
+      // The bytes as received stay private (`sources/…/source.*`, never served); what is served is rendered from them.
+      const sourceDir = await folderFor(sourceRevisionKey(image.imageId, revision));
+      const sourcePath = path.join(sourceDir, `source.${EXTENSION_BY_TYPE[bytes.contentType]}`);
       await fs.rename(bytes.path, sourcePath);
-      const rendered = await this.options.images.render(sourcePath, bytes.contentType, staging);
+      const servedDir = await folderFor(imageRevisionKey(image.imageId, revision));
+      const rendered = await this.options.images.render(sourcePath, bytes.contentType, servedDir);
       const served = (fileName: string) => imagePublicPath(image.imageId, revision, fileName);
       const size = { width: rendered.width, height: rendered.height };
       const variants: StoredVariant[] = [
@@ -143,15 +146,15 @@ export class LocalProvider implements MediaProviderAdapter {
 
   async writeFile(file: FileRecord, bytes: ReceivedBytes): Promise<Result<FilePatch>> {
     const revision = randomUUID();
-    const folderKey = fileFolderKey(file.fileId);
-    return this.buildRevision(folderKey, revisionFolderOf(fileDataKey(file.fileId, revision)), async (staging) => {
-      await fs.rename(bytes.path, path.join(staging, 'data'));
+    const dataKey = fileDataKey(file.fileId, revision);
+    return this.buildRevision(fileFolderKey(file.fileId), async (folderFor) => {
+      await fs.rename(bytes.path, path.join(await folderFor(revisionFolderOf(dataKey)), 'data'));
       return ok<FilePatch>({
         status: 'READY',
         contentType: bytes.contentType,
         byteSize: bytes.byteSize,
         sha256: bytes.sha256,
-        blobKey: fileDataKey(file.fileId, revision),
+        blobKey: dataKey,
       });
     });
   }
@@ -160,32 +163,55 @@ export class LocalProvider implements MediaProviderAdapter {
     return file.blobKey ? this.options.links.create(file.blobKey, file.fileName) : null;
   }
 
-  async discardImageRevision(before: ImageRecord, after: ImageRecord): Promise<void> {
-    if (before.blobKey && before.blobKey !== after.blobKey) await this.options.storage.removeFolder(before.blobKey);
+  discardImageRevision(before: ImageRecord, after: ImageRecord): Promise<void> {
+    return this.discard(before.blobKey, after.blobKey);
   }
 
-  async discardFileRevision(before: FileRecord, after: FileRecord): Promise<void> {
-    if (before.blobKey && before.blobKey !== after.blobKey) {
-      await this.options.storage.removeFolder(revisionFolderOf(before.blobKey));
-    }
+  discardFileRevision(before: FileRecord, after: FileRecord): Promise<void> {
+    return this.discard(before.blobKey, after.blobKey);
+  }
+
+  private async discard(before: string | null, after: string | null): Promise<void> {
+    if (!before || before === after) return;
+    for (const folder of revisionFoldersOf(before)) await this.options.storage.removeFolder(folder);
   }
 
   /**
-   * Builds a revision in a local staging folder and publishes it as
-   * `revisionKey` once every file in it is written; on any failure the staging
-   * folder is removed and nothing is left behind.
+   * Builds a revision in a local staging folder: `build` asks `folderFor(key)`
+   * for a local folder per revision folder it fills (the private source first).
+   * Once it succeeds each is published in that order; on any failure what was
+   * published is removed with the staging folder, and nothing is left behind.
    */
   private async buildRevision<P>(
     ownerKey: string,
-    revisionKey: string,
-    build: (staging: string) => Promise<Result<P>>,
+    build: (folderFor: (key: string) => Promise<string>) => Promise<Result<P>>,
   ): Promise<Result<P>> {
     const { storage } = this.options;
     const staging = await storage.localTempPath(ownerKey);
     await fs.mkdir(staging, { recursive: true });
+    const folders = new Map<string, string>();
+    const folderFor = async (key: string) => {
+      let folder = folders.get(key);
+      if (!folder) {
+        folder = path.join(staging, String(folders.size));
+        await fs.mkdir(folder);
+        folders.set(key, folder);
+      }
+      return folder;
+    };
     try {
-      const result = await catchMediaError(() => build(staging));
-      if (result.ok) await storage.publishFolder(staging, revisionKey, objectHeaders);
+      const result = await catchMediaError(() => build(folderFor));
+      if (!result.ok) return result;
+      const published: string[] = [];
+      try {
+        for (const [key, folder] of folders) {
+          await storage.publishFolder(folder, key, objectHeaders);
+          published.push(key);
+        }
+      } catch (err) {
+        for (const key of published) await storage.removeFolder(key).catch(() => undefined);
+        throw err;
+      }
       return result;
     } finally {
       await fs.rm(staging, { recursive: true, force: true });

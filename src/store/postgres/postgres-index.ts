@@ -1,7 +1,6 @@
 import pg from 'pg';
 import type { FileRecord, ImageRecord } from '../../domain/model';
 import { clampOrdering, MAX_ORDERING } from '../../domain/ordering';
-import { revisionFolderOf } from '../../providers/local/layout';
 import {
   boundedPatch,
   groupBy,
@@ -329,12 +328,12 @@ export class PostgresMediaIndex implements MediaIndex {
     ]);
   }
 
-  async referencedRevisionFolders(): Promise<Set<string>> {
+  async referencedBlobKeys(): Promise<Set<string>> {
     const { rows } = await this.pool.query<{ blob_key: string }>(
       `SELECT blob_key FROM images WHERE blob_key IS NOT NULL
        UNION ALL SELECT blob_key FROM files WHERE blob_key IS NOT NULL`,
     );
-    return new Set(rows.map((row) => revisionFolderOf(row.blob_key)));
+    return new Set(rows.map((row) => row.blob_key));
   }
 
   async sharedSecret(generate: () => string): Promise<string> {

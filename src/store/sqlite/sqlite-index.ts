@@ -3,7 +3,6 @@ import type { Statement } from 'better-sqlite3';
 import { LATEST_SCHEMA_VERSION, openDatabase, schemaVersion, type SqliteDatabase } from './database';
 import type { FileRecord, ImageRecord } from '../../domain/model';
 import { clampOrdering, MAX_ORDERING } from '../../domain/ordering';
-import { revisionFolderOf } from '../../providers/local/layout';
 import {
   boundedPatch,
   groupBy,
@@ -243,7 +242,7 @@ export class SqliteMediaIndex implements MediaIndex {
       .run(expiredBefore, releaseInProgress ? 1 : 0);
   }
 
-  async referencedRevisionFolders(): Promise<Set<string>> {
+  async referencedBlobKeys(): Promise<Set<string>> {
     const keys = this.db
       .prepare(
         `SELECT blob_key FROM images WHERE blob_key IS NOT NULL
@@ -251,7 +250,7 @@ export class SqliteMediaIndex implements MediaIndex {
       )
       .pluck()
       .all() as string[];
-    return new Set(keys.map(revisionFolderOf));
+    return new Set(keys);
   }
 
   async sharedSecret(generate: () => string): Promise<string> {
