@@ -72,6 +72,9 @@ describe('configuration', () => {
     [{ MEDIA_ASSET_BASE_URL: 'cdn.example.com' }, 'MEDIA_ASSET_BASE_URL'],
     [{ MEDIA_S3_DIRECT_UPLOADS: 'true' }, 'MEDIA_S3_DIRECT_UPLOADS'],
     [{ MEDIA_LEFTOVER_GRACE_SECONDS: '0' }, 'MEDIA_LEFTOVER_GRACE_SECONDS'],
+    [{ MEDIA_DATABASE_URL: 'postgres://media:hunter2-secret@db:5432/' }, 'MEDIA_DATABASE_URL'],
+    [{ MEDIA_STORAGE_URL: 's3://my..bucket/prefix' }, 'MEDIA_STORAGE_URL'],
+    [{ MEDIA_STORAGE_URL: 's3://192.168.0.1' }, 'MEDIA_STORAGE_URL'],
   ])('refuses %j naming %s, without repeating a password', (env, variable) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(new RegExp(`^Invalid configuration:\\n  ${variable}: `));
@@ -157,6 +160,29 @@ describe('configuration', () => {
     const result = startMain({ ...process.env, MEDIA_MAX_FILE_BYTES: '-1' });
     expect(result.status).toBe(1);
     expect(result.stderr).toContain('MEDIA_MAX_FILE_BYTES');
+  });
+
+  it.each([
+    [
+      'a PostgreSQL server that does not answer',
+      { MEDIA_DATABASE_URL: 'postgres://media:hunter2-secret@127.0.0.1:1/media' },
+      /MEDIA_DATABASE_URL: the PostgreSQL index could not be opened: .*ECONNREFUSED/,
+    ],
+    [
+      'an S3 endpoint that does not answer',
+      {
+        MEDIA_STORAGE_URL: 's3://product-media/prefix',
+        MEDIA_S3_ENDPOINT: 'http://127.0.0.1:1',
+        AWS_ACCESS_KEY_ID: 'key',
+        AWS_SECRET_ACCESS_KEY: 'hunter2-secret',
+      },
+      /MEDIA_STORAGE_URL: the bucket product-media could not be reached/,
+    ],
+  ])('stops the start on %s, naming the variable and no secret', (_, env, message) => {
+    const result = startMain({ ...process.env, MEDIA_DATA_DIR: mkdtempSync(path.join(os.tmpdir(), 'store-')), ...env });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(message);
+    expect(result.stderr + result.stdout).not.toContain('hunter2');
   });
 
   it('names both variables of a rule between them (issue 14, item 6)', () => {

@@ -7,6 +7,18 @@ import type { StoreSettings } from './settings';
 import { FolderStorage } from './folder/folder-storage';
 import { SqliteMediaIndex } from './sqlite/sqlite-index';
 
+/**
+ * The store a variable names could not be opened at start-up: the message
+ * names the variable and says why (the driver's reason, which never holds the
+ * URL or its password).
+ */
+export class StoreUnavailable extends Error {
+  constructor(variable: string, what: string, cause: unknown) {
+    super(`${variable}: ${what}: ${cause instanceof Error ? cause.message : String(cause)}`);
+    this.name = 'StoreUnavailable';
+  }
+}
+
 /** The subgraph's store: the index and LOCAL's object storage, as configuration chose them. */
 export interface Store {
   index: MediaIndex;
@@ -27,7 +39,9 @@ export async function openStore(settings: StoreSettings): Promise<Store> {
     index = SqliteMediaIndex.open(database.path);
   } else {
     const { PostgresMediaIndex } = await import('./postgres/postgres-index');
-    index = await PostgresMediaIndex.open(database.url, database.poolSize);
+    index = await PostgresMediaIndex.open(database.url, database.poolSize).catch((err: unknown) => {
+      throw new StoreUnavailable('MEDIA_DATABASE_URL', 'the PostgreSQL index could not be opened', err);
+    });
   }
   let storage: ObjectStorage;
   try {
@@ -37,7 +51,9 @@ export async function openStore(settings: StoreSettings): Promise<Store> {
       storage = folder;
     } else {
       const { S3Storage } = await import('./s3/s3-storage');
-      storage = await S3Storage.open(where);
+      storage = await S3Storage.open(where).catch((err: unknown) => {
+        throw new StoreUnavailable('MEDIA_STORAGE_URL', `the bucket ${where.bucket} could not be reached`, err);
+      });
     }
   } catch (err) {
     await index.close();

@@ -75,10 +75,15 @@ function databaseSettings(url: string | undefined, poolSize: number, dataDir: st
     return file ? { kind: 'sqlite', path: file } : new EnvProblem('MEDIA_DATABASE_URL: sqlite: needs a file path');
   }
   if (/^postgres(ql)?:\/\//.test(url)) {
+    let parsed: URL;
     try {
-      new URL(url);
+      parsed = new URL(url);
     } catch {
       return new EnvProblem('MEDIA_DATABASE_URL: not a valid postgres:// URL');
+    }
+    // Without one, the driver would quietly use a database named after the user.
+    if (parsed.pathname.replace(/^\/+/, '') === '') {
+      return new EnvProblem('MEDIA_DATABASE_URL: name the database, as in postgres://user:pass@host:5432/media');
     }
     return { kind: 'postgres', url, poolSize };
   }
@@ -93,11 +98,19 @@ function storageSettings(env: z.infer<typeof storeEnv>, dataDir: string): Storag
     const root = url.slice('file:'.length);
     return root ? { kind: 'folder', root } : new EnvProblem('MEDIA_STORAGE_URL: file: needs a folder path');
   }
-  const s3 = /^s3:\/\/([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])(\/.*)?$/.exec(url);
+  const s3 = /^s3:\/\/([^/]*)(\/.*)?$/.exec(url);
   if (s3) {
+    // S3's bucket naming rules: 3-63 lower-case letters, digits, dots and hyphens, no two dots together, no
+    // dot beside a hyphen, not an IP address.
+    const bucket = s3[1]!;
+    const valid =
+      /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(bucket) &&
+      !/\.\.|\.-|-\./.test(bucket) &&
+      !/^\d+\.\d+\.\d+\.\d+$/.test(bucket);
+    if (!valid) return new EnvProblem(`MEDIA_STORAGE_URL: "${bucket}" is not a valid S3 bucket name`);
     return {
       kind: 's3',
-      bucket: s3[1]!,
+      bucket,
       prefix: (s3[2] ?? '').replace(/^\/+|\/+$/g, ''),
       endpoint: env.MEDIA_S3_ENDPOINT === undefined ? undefined : stripSlash(env.MEDIA_S3_ENDPOINT),
       region: env.MEDIA_S3_REGION,

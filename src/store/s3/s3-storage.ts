@@ -61,7 +61,15 @@ export class S3Storage implements ObjectStorage {
       requestChecksumCalculation: 'WHEN_REQUIRED',
       responseChecksumValidation: 'WHEN_REQUIRED',
     });
-    return new S3Storage(client, settings);
+    const storage = new S3Storage(client, settings);
+    try {
+      // Reachable, with credentials that may list it: found now, not at the first upload.
+      await client.send(new ListObjectsV2Command({ Bucket: settings.bucket, Prefix: storage.keyOf(''), MaxKeys: 1 }));
+    } catch (err) {
+      client.destroy();
+      throw err;
+    }
+    return storage;
   }
 
   /** The bucket key of a layout key, below the configured prefix. */
