@@ -133,6 +133,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     maxImageBytes: config.maxImageBytes,
     maxFileBytes: config.maxFileBytes,
     images,
+    directUploads: config.store.directUploads,
   });
   const media = new MediaService({
     index,

@@ -38,6 +38,7 @@ describe('configuration', () => {
       database: { kind: 'sqlite', path: '/srv/media/media.db' },
       storage: { kind: 'folder', root: '/srv/media/blobs' },
       assetBaseUrl: undefined,
+      directUploads: false,
     });
     const replicas = loadConfig({
       MEDIA_DATA_DIR: '/tmp/m',
@@ -47,6 +48,7 @@ describe('configuration', () => {
       MEDIA_S3_ENDPOINT: 'http://minio:9000/',
       MEDIA_S3_FORCE_PATH_STYLE: 'true',
       MEDIA_ASSET_BASE_URL: 'https://cdn.example.com/media/',
+      MEDIA_S3_DIRECT_UPLOADS: 'true',
     }).store;
     expect(replicas).toEqual({
       database: { kind: 'postgres', url: 'postgres://media:pw@db:5432/media', poolSize: 4 },
@@ -60,6 +62,7 @@ describe('configuration', () => {
         scratchDir: '/tmp/m/scratch',
       },
       assetBaseUrl: 'https://cdn.example.com/media',
+      directUploads: true,
     });
   });
 
@@ -71,6 +74,8 @@ describe('configuration', () => {
     [{ MEDIA_DATABASE_POOL_SIZE: '0' }, 'MEDIA_DATABASE_POOL_SIZE'],
     [{ MEDIA_ASSET_BASE_URL: 'cdn.example.com' }, 'MEDIA_ASSET_BASE_URL'],
     [{ MEDIA_S3_DIRECT_UPLOADS: 'true' }, 'MEDIA_S3_DIRECT_UPLOADS'],
+    [{ MEDIA_S3_DIRECT_UPLOADS: 'true', MEDIA_STORAGE_URL: 'file:/srv/blobs' }, 'MEDIA_S3_DIRECT_UPLOADS'],
+    [{ MEDIA_S3_DIRECT_UPLOADS: 'maybe' }, 'MEDIA_S3_DIRECT_UPLOADS'],
     [{ MEDIA_LEFTOVER_GRACE_SECONDS: '0' }, 'MEDIA_LEFTOVER_GRACE_SECONDS'],
     [{ MEDIA_DATABASE_URL: 'postgres://media:hunter2-secret@db:5432/' }, 'MEDIA_DATABASE_URL'],
     [{ MEDIA_STORAGE_URL: 's3://my..bucket/prefix' }, 'MEDIA_STORAGE_URL'],

@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
 import {
+  CONFIRM_FILE_UPLOAD,
+  CONFIRM_IMAGE_UPLOAD,
   IMAGE_FIELDS,
   putBytes,
   requestImage,
@@ -86,6 +88,29 @@ describe('the upload-URL flow on LOCAL', () => {
     expect(res.body.data.productImage).toMatchObject({ width: 800, height: 600, contentType: 'image/webp' });
     // The old revision is gone once the new one is recorded.
     expect((await fetch(first.body.data.productImage.url)).status).toBe(404);
+  });
+
+  it('confirm*Upload answers what the subgraph received itself, as it is, and changes nothing', async () => {
+    const bytes = await makeImage(30, 20);
+    const { image, upload } = await requestImage(t, { productId: 'prod-confirm' });
+    const early = (await t.gql(CONFIRM_IMAGE_UPLOAD, { id: image.id })).body.data.confirmImageUpload;
+    expect(early).toMatchObject({ image: { id: image.id, status: 'AWAITING_UPLOAD' }, userErrors: [] });
+    expect((await putBytes(upload, bytes)).status).toBe(200);
+    const late = (await t.gql(CONFIRM_IMAGE_UPLOAD, { id: image.id })).body.data.confirmImageUpload;
+    expect(late).toMatchObject({ image: { status: 'READY', width: 30 }, userErrors: [] });
+    const again = (await t.gql(CONFIRM_IMAGE_UPLOAD, { id: image.id })).body.data.confirmImageUpload;
+    expect(again).toEqual(late);
+
+    const res = await t.gql(REQUEST_FILE_UPLOAD, { input: { productId: 'prod-confirm', fileName: 'a.txt' } });
+    const { file, upload: fileUpload } = res.body.data.requestFileUpload;
+    expect((await putBytes(fileUpload, Buffer.from('hello'))).status).toBe(200);
+    const confirmed = (await t.gql(CONFIRM_FILE_UPLOAD, { id: file.id })).body.data.confirmFileUpload;
+    expect(confirmed).toMatchObject({ file: { status: 'READY', byteSize: 5, failureReason: null }, userErrors: [] });
+    const unknown = (await t.gql(CONFIRM_FILE_UPLOAD, { id: file.id.replace(/[0-9a-f]{4}$/, '0000') })).body.data
+      .confirmFileUpload;
+    expect(unknown).toEqual({ file: null, userErrors: [expect.objectContaining({ code: 'NOT_FOUND' })] });
+    const malformed = (await t.gql(CONFIRM_FILE_UPLOAD, { id: 'not-an-id' })).body.data.confirmFileUpload;
+    expect(malformed.userErrors).toEqual([expect.objectContaining({ code: 'INVALID_ID', field: ['input', 'id'] })]);
   });
 
   it('takes a product file through request, PUT and a signed download link', async () => {

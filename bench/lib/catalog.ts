@@ -48,6 +48,7 @@ function image(provider: ProviderName, product: string, imageId: string, orderin
     sha256: null,
     blobKey: local ? `${product}-${imageId}-r1` : null,
     variants: [variant('ORIGINAL', 1600), variant('STANDARD', 1200), variant('LOW', 480), variant('THUMBNAIL', 160)],
+    failureReason: null,
     createdAt: CREATED,
     updatedAt: CREATED,
   };
@@ -72,6 +73,7 @@ export function buildCatalog(productCount: number): Catalog {
       sha256: null,
       blobKey: `${product}-manual`,
       downloadUrl: null,
+      failureReason: null,
       createdAt: CREATED,
       updatedAt: CREATED,
     });

@@ -33,12 +33,21 @@ export function ok<T>(value: T): Result<T> {
   return { ok: true, value };
 }
 
+/** An expected failure; `retryable` follows from the code (only PROVIDER_UNAVAILABLE can succeed later). */
+export function mediaError(
+  code: MediaErrorCode,
+  message: string,
+  extra: { field?: string[]; provider?: ProviderName } = {},
+): MediaError {
+  return { code, message, ...extra, retryable: code === 'PROVIDER_UNAVAILABLE' };
+}
+
 export function fail<T = never>(
   code: MediaErrorCode,
   message: string,
   extra: { field?: string[]; provider?: ProviderName } = {},
 ): Result<T> {
-  return { ok: false, error: { code, message, ...extra, retryable: code === 'PROVIDER_UNAVAILABLE' } };
+  return { ok: false, error: mediaError(code, message, extra) };
 }
 
 /**
@@ -52,8 +61,7 @@ export class MediaFailure extends Error {
   }
 
   static of(code: MediaErrorCode, message: string, extra: { field?: string[]; provider?: ProviderName } = {}) {
-    const result = fail(code, message, extra);
-    return new MediaFailure((result as { ok: false; error: MediaError }).error);
+    return new MediaFailure(mediaError(code, message, extra));
   }
 }
 

@@ -55,6 +55,8 @@ export interface ImageRecord {
   /** LOCAL: the folder of the current revision's blobs; null before the first upload. */
   blobKey: string | null;
   variants: StoredVariant[];
+  /** Why processing ended `FAILED`, in words a person can act on; null otherwise. */
+  failureReason: string | null;
   createdAt: string;
   updatedAt: string;
 }
@@ -75,6 +77,8 @@ export interface FileRecord {
   blobKey: string | null;
   /** Remote providers: where the file can be downloaded, when known. */
   downloadUrl: string | null;
+  /** Why the file ended `FAILED` (its upload failed the checks), in words a person can act on; null otherwise. */
+  failureReason: string | null;
   createdAt: string;
   updatedAt: string;
 }

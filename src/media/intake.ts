@@ -15,8 +15,11 @@ import { currentLog } from '../observability/log';
 import type { ObjectStorage } from '../store/object-storage';
 import { SourceStreamError, spoolToFile, type SpooledFile, type UploadStalled } from './spool';
 
-/** Where incoming bytes come from: a PUT to an upload URL, a multipart `updateImage.file`, or `sourceUrl`. */
-export type IncomingOrigin = 'put' | 'multipart' | 'sourceUrl';
+/**
+ * Where incoming bytes come from: a PUT to an upload URL, a multipart
+ * `updateImage.file`, `sourceUrl`, or a confirmed direct upload read back from storage.
+ */
+export type IncomingOrigin = 'put' | 'multipart' | 'sourceUrl' | 'storage';
 
 /** The storage folder near which incoming bytes are spooled before anything looks at them. */
 const INCOMING = 'incoming';
@@ -51,6 +54,11 @@ export function incomingFailure(
   }
   if (origin === 'sourceUrl')
     return MediaFailure.of('INVALID_INPUT', `The download from sourceUrl broke off${stalled}`, { field });
+  if (origin === 'storage') {
+    return MediaFailure.of('PROVIDER_UNAVAILABLE', `Reading the upload back from LOCAL storage broke off${stalled}`, {
+      provider: 'LOCAL',
+    });
+  }
   if (err.stalled) return new StalledUpload(`The upload stalled${stalled}; send it again`);
   return MediaFailure.of('INVALID_INPUT', 'The upload was cut off');
 }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { normaliseDeclaredType, sniffContentType } from '../domain/content-type';
-import { fail, ok, type Result } from '../domain/errors';
+import { fail, mediaError, ok, type Result } from '../domain/errors';
 import { formatGlobalId, isAcceptableIdText, parseGlobalId, type GlobalId } from '../domain/ids';
 import { type FileRecord, type ImageRecord, type ProviderName, type UploadTarget } from '../domain/model';
 import {
@@ -32,7 +32,7 @@ import {
 } from '../providers/image-slots';
 import { ProviderRegistry } from '../providers/registry';
 import { decidedImageType, incomingFailure, Intake } from './intake';
-import { UploadReceiver, type UploadOutcome } from './upload-receiver';
+import { UploadReceiver, type ConfirmOutcome, type UploadOutcome } from './upload-receiver';
 import { SourceStreamError } from './spool';
 import type { UploadGrants } from './upload-grants';
 import { cleanText, declaredByteSize, declaredImageType, MAX_ALT_LENGTH, MAX_NAME_LENGTH } from './validation';
@@ -130,6 +130,8 @@ export class MediaService {
       index: options.index,
       providers: this.providers,
       intake: this.intake,
+      maxImageBytes: options.maxImageBytes,
+      maxFileBytes: options.maxFileBytes,
       recordImage: (provider, image, patch, options) => this.recordImage(provider, image, patch, false, options),
     });
   }
@@ -187,6 +189,8 @@ export class MediaService {
     const makeThumbnail = alwaysThumbnail(provider) || thumbnailAsked || patch.isThumbnail === true;
     const changes = { ...patch };
     if (makeThumbnail) delete changes.isThumbnail;
+    // New bytes that were stored end an earlier failure.
+    if (changes.status !== undefined && changes.status !== 'FAILED') changes.failureReason ??= null;
     const saved = await this.options.index.upsertImage(image, changes, {
       makeThumbnail,
       limits: this.options.limits,
@@ -238,6 +242,7 @@ export class MediaService {
       sha256: null,
       blobKey: null,
       variants: [],
+      failureReason: null,
       createdAt: now,
       updatedAt: now,
     };
@@ -371,6 +376,7 @@ export class MediaService {
       sha256: null,
       blobKey: null,
       downloadUrl: null,
+      failureReason: null,
       createdAt: now,
       updatedAt: now,
     };
@@ -498,6 +504,50 @@ export class MediaService {
     }
     const saved = await this.recordImage(provider, image, patch, true);
     return saved.ok ? ok(saved.value.after) : saved;
+  }
+
+  /**
+   * `confirmImageUpload`: the client says its PUT to the image's upload target
+   * succeeded. Dodo takes its word (READY, no call); LOCAL with direct uploads
+   * checks and processes the uploaded bytes ({@link UploadReceiver.confirm});
+   * otherwise the subgraph received the bytes itself and the image is answered
+   * as it is. `record` is null only when the id names nothing.
+   */
+  async confirmImageUpload(idText: string): Promise<ConfirmOutcome<ImageRecord>> {
+    const field = ['input', 'id'];
+    const parsed = this.parseImageId(idText, field);
+    if (!parsed.ok) return { record: null, error: parsed.error };
+    const usable = this.providers.usable(parsed.value.provider, 'CONFIRM_UPLOAD', field);
+    if (!usable.ok) return { record: null, error: usable.error };
+    const provider = usable.value;
+    const image = await this.options.index.getImage(formatGlobalId(parsed.value));
+    if (!image) return { record: null, error: mediaError('NOT_FOUND', 'No such image', { field }) };
+    if (!provider.confirmImageUpload) return this.receiver.confirm('image', image, provider);
+    if (image.status !== 'AWAITING_UPLOAD') return { record: image };
+    const patch = await provider.confirmImageUpload(image);
+    const saved = patch.ok ? await this.recordImage(provider, image, patch.value) : patch;
+    return saved.ok ? { record: saved.value.after } : { record: image, error: saved.error };
+  }
+
+  /** `confirmFileUpload`: as {@link confirmImageUpload}, for a file. */
+  async confirmFileUpload(idText: string): Promise<ConfirmOutcome<FileRecord>> {
+    const field = ['input', 'id'];
+    const id = parseGlobalId(idText, 'ProductFile');
+    if (!id) return { record: null, error: mediaError('INVALID_ID', 'Not a ProductFile id', { field }) };
+    const usable = this.providers.usable(id.provider, 'CONFIRM_UPLOAD', field);
+    if (!usable.ok) return { record: null, error: usable.error };
+    const provider = usable.value;
+    const file = await this.options.index.getFile(formatGlobalId(id));
+    if (!file) return { record: null, error: mediaError('NOT_FOUND', 'No such file', { field }) };
+    if (!provider.confirmFileUpload) return this.receiver.confirm('file', file, provider);
+    if (file.status !== 'AWAITING_UPLOAD') return { record: file };
+    const patch = await provider.confirmFileUpload(file);
+    if (!patch.ok) return { record: file, error: patch.error };
+    const saved = await this.options.index.updateFile(file.id, { ...patch.value, failureReason: null });
+    return {
+      record: saved?.after ?? null,
+      error: saved ? undefined : mediaError('NOT_FOUND', 'No such file', { field }),
+    };
   }
 
   /** `PUT /uploads/<token>`: see {@link UploadReceiver.receive}. */

@@ -1,3 +1,4 @@
+import type { Readable } from 'node:stream';
 import type { Result } from '../domain/errors';
 import type { FileRecord, ImageRecord, ProviderName, UploadTarget } from '../domain/model';
 import type { SpooledFile } from '../media/spool';
@@ -14,7 +15,8 @@ export type MediaCapability =
   | 'UPDATE_ORDERING'
   | 'UPDATE_ENABLED'
   | 'SET_THUMBNAIL'
-  | 'IMAGE_VARIANTS';
+  | 'IMAGE_VARIANTS'
+  | 'CONFIRM_UPLOAD';
 
 /** Metadata changes asked of an image; `undefined` = leave as is, `null` = clear. */
 export interface ImageChanges {
@@ -46,6 +48,17 @@ export interface FileUploadRequest {
   file: FileRecord;
   contentType?: string;
   byteSize?: number;
+}
+
+/** Bytes a client PUT straight into storage (a direct upload), waiting for its confirmation. */
+export interface DirectUpload {
+  /** Bytes. */
+  size: number;
+  /** The type the client sent, which its URL signed; undefined where storage keeps none. */
+  declaredType: string | undefined;
+  open(): Promise<Readable>;
+  /** Removes the upload; one already gone is no error. */
+  remove(): Promise<void>;
 }
 
 /** An upload target and what the index should record about the image or file meanwhile. */
@@ -91,6 +104,19 @@ export interface MediaProviderAdapter {
   writeImage(image: ImageRecord, changes: ImageChanges, content: ImageContent | undefined): Promise<Result<ImagePatch>>;
   /** Stores the bytes of a file that arrived at a subgraph upload URL; only providers whose file targets are the subgraph's. */
   writeFile?(file: FileRecord, bytes: ReceivedBytes): Promise<Result<FilePatch>>;
+  /**
+   * Records an upload the subgraph cannot see or read (Dodo's presigned S3
+   * URL) as done, on the client's word. Present only for such providers
+   * (CONFIRM_UPLOAD); elsewhere the subgraph checks the bytes itself.
+   */
+  confirmImageUpload?(image: ImageRecord): Promise<Result<ImagePatch>>;
+  confirmFileUpload?(file: FileRecord): Promise<Result<FilePatch>>;
+  /**
+   * The bytes a client sent straight to storage with upload token `tokenId`
+   * for an image or file (LOCAL with `MEDIA_S3_DIRECT_UPLOADS`), or undefined
+   * when none arrived. Present only where upload targets point into storage.
+   */
+  directUpload?(ownerId: string, tokenId: string): Promise<DirectUpload | undefined>;
   /** A link to download a stored file, when the provider makes its own (LOCAL's signed links). */
   downloadUrl?(file: FileRecord): string | null;
   /** Removes what a replaced revision left behind, after the index moved on (best effort). */

@@ -17,6 +17,7 @@ export const REMOTE_PROVIDER_TRAITS: Record<
       'REPLACE_IMAGE_FILE',
       'IMAGE_FROM_URL',
       'SET_THUMBNAIL',
+      'CONFIRM_UPLOAD',
     ],
   },
   SALLA: {
@@ -32,7 +33,7 @@ export const REMOTE_PROVIDER_TRAITS: Record<
   },
   SUPEROFFICE: {
     singleImage: true,
-    capabilities: ['REQUEST_IMAGE_UPLOAD', 'REPLACE_IMAGE_FILE', 'IMAGE_FROM_URL', 'SET_THUMBNAIL'],
+    capabilities: ['REQUEST_IMAGE_UPLOAD', 'REPLACE_IMAGE_FILE', 'IMAGE_FROM_URL', 'SET_THUMBNAIL', 'CONFIRM_UPLOAD'],
   },
   KELVIQ: {
     singleImage: false,

@@ -111,6 +111,10 @@ export interface MediaIndex {
   setCurrentUploadToken(targetId: string, tokenId: string, expiresAt: number): Promise<void>;
   /** Whether `tokenId` is the newest upload token issued for `targetId`. */
   isCurrentUploadToken(targetId: string, tokenId: string): Promise<boolean>;
+  /** The newest upload token issued for `targetId` and when it expires (Unix seconds), if any was. */
+  currentUploadToken(targetId: string): Promise<{ tokenId: string; expiresAt: number } | undefined>;
+  /** Whether a token's upload is being stored (`IN_PROGRESS`) or was stored (`USED`); undefined when neither. */
+  uploadClaimState(tokenId: string): Promise<'IN_PROGRESS' | 'USED' | undefined>;
   /**
    * Claims an upload token for one upload, in one statement with the check
    * that it is still the newest for its target. False when it is not, or is

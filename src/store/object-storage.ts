@@ -5,6 +5,8 @@ export interface StoredObject {
   /** Bytes. */
   size: number;
   modifiedAt: Date;
+  /** The type it was stored with, where storage keeps one (S3); only what the uploader declared. */
+  contentType?: string;
 }
 
 /** Headers an object is stored with, for whoever serves it straight from storage (a CDN in front of a bucket). */
@@ -50,6 +52,17 @@ export interface ObjectStorage {
   stat(key: string): Promise<StoredObject | undefined>;
   /** The object's bytes, or the inclusive `range` of them, streamed; rejects with {@link ObjectMissing} when there is none. */
   read(key: string, range?: ByteRange): Promise<Readable>;
+  /**
+   * Present where clients can send bytes straight to storage (S3; used only
+   * with `MEDIA_S3_DIRECT_UPLOADS`): a presigned PUT URL for `key` that takes
+   * exactly `contentLength` bytes sent as `contentType` (both signed), for
+   * `expiresInSeconds`.
+   */
+  presignPut?(
+    key: string,
+    headers: { contentType: string; contentLength: number },
+    expiresInSeconds: number,
+  ): Promise<string>;
   /** Removes every object under `folderKey/`. Removing what is not there is no error. */
   removeFolder(folderKey: string): Promise<void>;
   /** Every object under `prefix/` (every object at all for `''`), in no particular order. */

@@ -26,6 +26,7 @@ export const IMAGE_INSERT_COLUMNS = [
   'sha256',
   'blob_key',
   'variants',
+  'failure_reason',
   'created_at',
   'updated_at',
 ] as const;
@@ -42,6 +43,7 @@ export const FILE_INSERT_COLUMNS = [
   'sha256',
   'blob_key',
   'download_url',
+  'failure_reason',
   'created_at',
   'updated_at',
 ] as const;
@@ -67,6 +69,7 @@ export function imageValues(image: ImageRecord): unknown[] {
     image.sha256,
     image.blobKey,
     image.variants,
+    image.failureReason,
     image.createdAt,
     image.updatedAt,
   ];
@@ -87,6 +90,7 @@ export function fileValues(file: FileRecord): unknown[] {
     file.sha256,
     file.blobKey,
     file.downloadUrl,
+    file.failureReason,
     file.createdAt,
     file.updatedAt,
   ];
@@ -116,6 +120,7 @@ export interface ImageRow {
   sha256: string | null;
   blob_key: string | null;
   variants: string | StoredVariant[];
+  failure_reason: string | null;
   created_at: string;
   updated_at: string;
 }
@@ -133,6 +138,7 @@ export interface FileRow {
   sha256: string | null;
   blob_key: string | null;
   download_url: string | null;
+  failure_reason: string | null;
   created_at: string;
   updated_at: string;
 }
@@ -152,6 +158,7 @@ export const IMAGE_COLUMNS: Record<keyof ImagePatch, string> = {
   sha256: 'sha256',
   blobKey: 'blob_key',
   variants: 'variants',
+  failureReason: 'failure_reason',
   updatedAt: 'updated_at',
 };
 
@@ -164,6 +171,7 @@ export const FILE_COLUMNS: Record<keyof FilePatch, string> = {
   sha256: 'sha256',
   blobKey: 'blob_key',
   downloadUrl: 'download_url',
+  failureReason: 'failure_reason',
   updatedAt: 'updated_at',
 };
 
@@ -187,6 +195,7 @@ export function imageFromRow(row: ImageRow): ImageRecord {
     sha256: row.sha256,
     blobKey: row.blob_key,
     variants: typeof row.variants === 'string' ? (JSON.parse(row.variants) as StoredVariant[]) : row.variants,
+    failureReason: row.failure_reason,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
@@ -206,6 +215,7 @@ export function fileFromRow(row: FileRow): FileRecord {
     sha256: row.sha256,
     blobKey: row.blob_key,
     downloadUrl: row.download_url,
+    failureReason: row.failure_reason,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };

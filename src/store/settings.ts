@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
-import { bool, emptyAsUndefined, EnvProblem, int, optionalText, optionalUrl, stripSlash } from '../config/env';
+import { bool, EnvProblem, int, optionalText, optionalUrl, stripSlash } from '../config/env';
 
 /** The storage variables of the contract (section 9). */
 export const storeEnv = z.object({
@@ -11,15 +11,7 @@ export const storeEnv = z.object({
   MEDIA_S3_REGION: optionalText,
   MEDIA_S3_FORCE_PATH_STYLE: bool(false),
   MEDIA_ASSET_BASE_URL: optionalUrl,
-  // Refused rather than ignored until confirmImageUpload/confirmFileUpload exist (contract section 7).
-  MEDIA_S3_DIRECT_UPLOADS: z.preprocess(
-    emptyAsUndefined,
-    z
-      .enum(['false', '0'], {
-        message: 'presigned uploads straight to the bucket need confirmImageUpload/confirmFileUpload, not built yet',
-      })
-      .optional(),
-  ),
+  MEDIA_S3_DIRECT_UPLOADS: bool(false),
 });
 
 /** Where the index lives. */
@@ -52,6 +44,12 @@ export interface StoreSettings {
    * then handed out there instead of under `/media`.
    */
   assetBaseUrl: string | undefined;
+  /**
+   * Whether `requestImageUpload`/`requestFileUpload` hand out presigned PUT
+   * URLs of the bucket (`MEDIA_S3_DIRECT_UPLOADS`), confirmed by
+   * `confirmImageUpload`/`confirmFileUpload`; only with S3 storage.
+   */
+  directUploads: boolean;
 }
 
 /**
@@ -65,7 +63,12 @@ export function storeSettings(env: z.infer<typeof storeEnv>, dataDir: string): S
   const storage = storageSettings(env, dataDir);
   if (storage instanceof EnvProblem) return storage;
   const assetBaseUrl = env.MEDIA_ASSET_BASE_URL === undefined ? undefined : stripSlash(env.MEDIA_ASSET_BASE_URL);
-  return { database, storage, assetBaseUrl };
+  if (env.MEDIA_S3_DIRECT_UPLOADS && storage.kind !== 's3') {
+    return new EnvProblem(
+      'MEDIA_S3_DIRECT_UPLOADS: presigned uploads go to a bucket; set MEDIA_STORAGE_URL=s3://<bucket> or leave it false',
+    );
+  }
+  return { database, storage, assetBaseUrl, directUploads: env.MEDIA_S3_DIRECT_UPLOADS };
 }
 
 function databaseSettings(url: string | undefined, poolSize: number, dataDir: string): DatabaseSettings | EnvProblem {

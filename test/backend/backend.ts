@@ -26,7 +26,7 @@ export const BACKEND: Backend = process.env.MEDIA_TEST_BACKEND === 'postgres-s3'
 
 /** The stand-in's own credentials; the subgraph reads them through the AWS SDK's chain, as in production. */
 const S3_CREDENTIALS = { AWS_ACCESS_KEY_ID: 'S3RVER', AWS_SECRET_ACCESS_KEY: 'S3RVER' };
-if (BACKEND === 'postgres-s3') Object.assign(process.env, S3_CREDENTIALS);
+Object.assign(process.env, S3_CREDENTIALS);
 
 /** The PostgreSQL server tests create their databases on (trust auth on this machine kind). */
 export const ADMIN_DATABASE_URL = process.env.MEDIA_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -53,15 +53,16 @@ function withDatabase(url: string, database: string): string {
   return parsed.toString();
 }
 
-/** The variables that put a subgraph on the test store of `dataDir` (none for the embedded default). */
-export function storeEnv(dataDir: string): Record<string, string> {
-  if (BACKEND === 'sqlite-folder') return {};
+/**
+ * The variables that keep `dataDir`'s LOCAL bytes in its own bucket of the
+ * loopback S3 stand-in, which the global set-up starts for every run (on the
+ * embedded default too, for what only a bucket can do: direct uploads).
+ */
+export function bucketEnv(dataDir: string): Record<string, string> {
   const endpoint = process.env[S3_ENDPOINT_VARIABLE];
   if (!endpoint) throw new Error(`${S3_ENDPOINT_VARIABLE} is unset: run the suite through jest's global set-up`);
-  const name = storeName(dataDir);
   return {
-    MEDIA_DATABASE_URL: withDatabase(ADMIN_DATABASE_URL, `${testDatabasePrefix()}${name}`),
-    MEDIA_STORAGE_URL: `s3://pm-test-${name}/media`,
+    MEDIA_STORAGE_URL: `s3://pm-test-${storeName(dataDir)}/media`,
     MEDIA_S3_ENDPOINT: endpoint,
     MEDIA_S3_REGION: 'us-east-1',
     MEDIA_S3_FORCE_PATH_STYLE: 'true',
@@ -69,12 +70,21 @@ export function storeEnv(dataDir: string): Record<string, string> {
   };
 }
 
-/** Creates the database and bucket of `dataDir` when they do not exist yet. */
+/** The variables that put a subgraph on the test store of `dataDir` (none for the embedded default). */
+export function storeEnv(dataDir: string): Record<string, string> {
+  if (BACKEND === 'sqlite-folder') return {};
+  return {
+    MEDIA_DATABASE_URL: withDatabase(ADMIN_DATABASE_URL, `${testDatabasePrefix()}${storeName(dataDir)}`),
+    ...bucketEnv(dataDir),
+  };
+}
+
+/** Creates the bucket of `dataDir`, and on PostgreSQL its database, when they do not exist yet. */
 export async function prepareStore(dataDir: string): Promise<void> {
-  if (BACKEND === 'sqlite-folder') return;
   const name = storeName(dataDir);
   // A bucket of the stand-in is a folder of its directory (its CreateBucket is a bucket-level request).
   mkdirSync(path.join(process.env[S3_DIRECTORY_VARIABLE]!, `pm-test-${name}`), { recursive: true });
+  if (BACKEND === 'sqlite-folder') return;
   const admin = new pg.Client({ connectionString: ADMIN_DATABASE_URL });
   await admin.connect();
   try {
@@ -87,9 +97,13 @@ export async function prepareStore(dataDir: string): Promise<void> {
 }
 
 /** Opens the store of `dataDir` as the subgraph would (same configuration, same code) and runs `fn` on it. */
-export async function withStore<T>(dataDir: string, fn: (store: Store) => Promise<T>): Promise<T> {
+export async function withStore<T>(
+  dataDir: string,
+  fn: (store: Store) => Promise<T>,
+  env: Record<string, string> = {},
+): Promise<T> {
   await prepareStore(dataDir);
-  const config = loadConfig({ MEDIA_DATA_DIR: dataDir, ...storeEnv(dataDir) });
+  const config = loadConfig({ MEDIA_DATA_DIR: dataDir, ...storeEnv(dataDir), ...env });
   const store = await openStore(config.store);
   try {
     return await fn(store);
@@ -148,12 +162,16 @@ export function spoolDir(dataDir: string): string {
 }
 
 /** Every object key under `prefix` (such as `images/<id>`), sorted. */
-export function storedKeys(dataDir: string, prefix: string): Promise<string[]> {
-  return withStore(dataDir, async ({ storage }) => {
-    const keys: string[] = [];
-    for await (const object of storage.list(prefix)) keys.push(object.key);
-    return keys.sort();
-  });
+export function storedKeys(dataDir: string, prefix: string, env: Record<string, string> = {}): Promise<string[]> {
+  return withStore(
+    dataDir,
+    async ({ storage }) => {
+      const keys: string[] = [];
+      for await (const object of storage.list(prefix)) keys.push(object.key);
+      return keys.sort();
+    },
+    env,
+  );
 }
 
 /**

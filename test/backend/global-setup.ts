@@ -3,14 +3,14 @@ import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { BACKEND, RUN_ID_VARIABLE, S3_DIRECTORY_VARIABLE, S3_ENDPOINT_VARIABLE } from './backend';
+import { RUN_ID_VARIABLE, S3_DIRECTORY_VARIABLE, S3_ENDPOINT_VARIABLE } from './backend';
 
 /**
- * For the PostgreSQL + S3 run, starts the loopback S3 stand-in once for the
- * whole run; the test workers, forked afterwards, inherit its address.
+ * Starts the loopback S3 stand-in once for the whole run (the PostgreSQL + S3
+ * run keeps everything there; the embedded default only what needs a
+ * bucket); the test workers, forked afterwards, inherit its address.
  */
 export default async function globalSetup(): Promise<void> {
-  if (BACKEND !== 'postgres-s3') return;
   process.env[RUN_ID_VARIABLE] = randomBytes(4).toString('hex');
   const directory = mkdtempSync(path.join(os.tmpdir(), 'product-media-s3-'));
   const child = spawn(

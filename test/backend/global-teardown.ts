@@ -5,10 +5,10 @@ import { ADMIN_DATABASE_URL, BACKEND, testDatabasePrefix } from './backend';
 
 /** Stops the S3 stand-in and drops every database the run created. */
 export default async function globalTeardown(): Promise<void> {
-  if (BACKEND !== 'postgres-s3') return;
   const standIn = (globalThis as { __s3StandIn?: { process?: ChildProcess; directory?: string } }).__s3StandIn;
   standIn?.process?.kill();
   if (standIn?.directory) rmSync(standIn.directory, { recursive: true, force: true });
+  if (BACKEND !== 'postgres-s3') return;
   const admin = new pg.Client({ connectionString: ADMIN_DATABASE_URL });
   await admin.connect();
   try {

@@ -109,6 +109,20 @@ export const SET_THUMBNAIL = `mutation($imageId: ID!) {
   }
 }`;
 
+export const CONFIRM_IMAGE_UPLOAD = `mutation($id: ID!) {
+  confirmImageUpload(input: { id: $id }) {
+    image { ${IMAGE_FIELDS} failureReason }
+    userErrors { code message field provider retryable }
+  }
+}`;
+
+export const CONFIRM_FILE_UPLOAD = `mutation($id: ID!) {
+  confirmFileUpload(input: { id: $id }) {
+    file { id status fileName contentType byteSize downloadUrl failureReason }
+    userErrors { code message field provider retryable }
+  }
+}`;
+
 /** PUTs bytes to an upload target with exactly the headers it names. */
 export async function putBytes(
   target: { url: string; headers: { name: string; value: string }[] },

@@ -15,6 +15,7 @@ import {
 import type { FakeProvider } from '../contract/fake-provider';
 import { makeImage } from '../helpers/images';
 import {
+  CONFIRM_IMAGE_UPLOAD,
   REQUEST_FILE_UPLOAD,
   REQUEST_IMAGE_UPLOAD,
   startTestServer,
@@ -78,6 +79,8 @@ const REFUSED: [Exclude<ProviderName, 'LOCAL'>, string, string[]][] = [
   ['KELVIQ', 'updateImage.file', ['input', 'file']],
   ['KELVIQ', 'updateImage.sourceUrl', ['input', 'sourceUrl']],
   ['KELVIQ', 'updateImage.alt', ['input', 'alt']],
+  ['SALLA', 'confirmImageUpload', ['input', 'id']],
+  ['KELVIQ', 'confirmImageUpload', ['input', 'id']],
 ];
 
 const VALUE: Record<string, unknown> = { alt: 'alt text', name: 'a name', ordering: 3, enabled: false };
@@ -91,6 +94,9 @@ async function ask(provider: Exclude<ProviderName, 'LOCAL'>, what: string) {
   if (mutation === 'requestFileUpload') {
     const input = { productId: PRODUCT[provider], provider, fileName: 'a.pdf' };
     return (await t.gql(REQUEST_FILE_UPLOAD, { input })).body.data.requestFileUpload;
+  }
+  if (mutation === 'confirmImageUpload') {
+    return (await t.gql(CONFIRM_IMAGE_UPLOAD, { id: imageOf(provider) })).body.data.confirmImageUpload;
   }
   if (field === 'file') {
     const res = await updateImageWithFile(t, { id: imageOf(provider) }, await makeImage(10, 10));
@@ -115,6 +121,7 @@ describe('the capability table', () => {
         'IMAGE_VARIANTS',
       ]),
     );
+    for (const name of ['DODO_PAYMENTS', 'SUPEROFFICE']) expect(byName[name].capabilities).toContain('CONFIRM_UPLOAD');
     expect(byName.KELVIQ.capabilities.sort()).toEqual([
       'SET_THUMBNAIL',
       'UPDATE_ENABLED',
@@ -143,6 +150,10 @@ describe('capabilities are declared once', () => {
       expect(provider.configured).toBe(true);
       expect(typeof provider.requestImageUpload === 'function').toBe(provider.capabilities.has('REQUEST_IMAGE_UPLOAD'));
       expect(typeof provider.requestFileUpload === 'function').toBe(provider.capabilities.has('REQUEST_FILE_UPLOAD'));
+      // Whoever hands out upload targets takes confirmations of them.
+      const uploads =
+        provider.capabilities.has('REQUEST_IMAGE_UPLOAD') || provider.capabilities.has('REQUEST_FILE_UPLOAD');
+      expect(provider.capabilities.has('CONFIRM_UPLOAD')).toBe(uploads);
       // Taking file bytes at the subgraph's own URLs is a way of offering file uploads, never more.
       if (provider.writeFile) expect(provider.capabilities.has('REQUEST_FILE_UPLOAD')).toBe(true);
     },

@@ -3,6 +3,8 @@ import { providerEnv, startFakeDodo, type FakeDodo } from '../contract/fakes';
 import { makeImage } from '../helpers/images';
 import { serveBytes } from '../helpers/origin';
 import {
+  CONFIRM_FILE_UPLOAD,
+  CONFIRM_IMAGE_UPLOAD,
   REQUEST_FILE_UPLOAD,
   REQUEST_IMAGE_UPLOAD,
   SET_THUMBNAIL,
@@ -163,5 +165,53 @@ describe('Dodo Payments', () => {
       input: { id: 'gid://product-media/ProductImage/dodo-payments/pdt_1/abc', thumbnail: true },
     });
     expect(res.body.data.updateImage.userErrors[0]).toMatchObject({ code: 'INVALID_ID', field: ['input', 'id'] });
+  });
+
+  it('confirmImageUpload takes the client’s word with no call: READY, the thumbnail; again, the same', async () => {
+    const requested = await t.gql(REQUEST_IMAGE_UPLOAD, {
+      input: { productId: 'pdt_confirm', provider: 'DODO_PAYMENTS', contentType: 'image/png' },
+    });
+    const { image, upload } = requested.body.data.requestImageUpload;
+    const put = await fetch(upload.url, {
+      method: 'PUT',
+      headers: { 'content-type': 'image/png' },
+      body: await makeImage(8, 8),
+    });
+    expect(put.status).toBe(200);
+    const before = dodo.requests.length;
+    const confirmed = (await t.gql(CONFIRM_IMAGE_UPLOAD, { id: image.id })).body.data.confirmImageUpload;
+    expect(confirmed.userErrors).toEqual([]);
+    expect(confirmed.image).toMatchObject({ id: image.id, status: 'READY', isThumbnail: true, failureReason: null });
+    const again = (await t.gql(CONFIRM_IMAGE_UPLOAD, { id: image.id })).body.data.confirmImageUpload;
+    expect(again).toEqual(confirmed);
+    // Only the client's PUT reached Dodo's bucket; the confirmations called nothing.
+    expect(dodo.requests.slice(before)).toEqual([]);
+    const listed = await t.gql(`{ productMedia(productId: "pdt_confirm") { images { id status } thumbnail { id } } }`);
+    expect(listed.body.data.productMedia).toEqual({
+      images: [{ id: image.id, status: 'READY' }],
+      thumbnail: { id: image.id },
+    });
+  });
+
+  it('confirmFileUpload records the file READY with no call, and lists it', async () => {
+    const requested = await t.gql(REQUEST_FILE_UPLOAD, {
+      input: { productId: 'pdt_confirm_file', provider: 'DODO_PAYMENTS', fileName: 'guide.pdf' },
+    });
+    const { file } = requested.body.data.requestFileUpload;
+    const before = dodo.requests.length;
+    const confirmed = (await t.gql(CONFIRM_FILE_UPLOAD, { id: file.id })).body.data.confirmFileUpload;
+    expect(confirmed.userErrors).toEqual([]);
+    expect(confirmed.file).toMatchObject({ id: file.id, status: 'READY', fileName: 'guide.pdf' });
+    expect(dodo.requests.slice(before)).toEqual([]);
+    const listed = await t.gql(`{ productMedia(productId: "pdt_confirm_file") { files { id status } } }`);
+    expect(listed.body.data.productMedia.files).toEqual([{ id: file.id, status: 'READY' }]);
+  });
+
+  it('confirming an image the subgraph never recorded is NOT_FOUND', async () => {
+    const confirmed = (await t.gql(CONFIRM_IMAGE_UPLOAD, { id: primary('pdt_never') })).body.data.confirmImageUpload;
+    expect(confirmed).toEqual({
+      image: null,
+      userErrors: [expect.objectContaining({ code: 'NOT_FOUND', field: ['input', 'id'] })],
+    });
   });
 });

@@ -3,6 +3,7 @@ import { providerEnv, startFakeSuperOffice, type FakeSuperOffice } from '../cont
 import { makeImage } from '../helpers/images';
 import { serveBytes } from '../helpers/origin';
 import {
+  CONFIRM_IMAGE_UPLOAD,
   putBytes,
   REQUEST_IMAGE_UPLOAD,
   requestImage,
@@ -56,6 +57,19 @@ describe('SuperOffice', () => {
       height: 30,
       contentType: 'image/gif',
     });
+  });
+
+  it('confirmImageUpload answers the image as it is, before and after the PUT, with no call', async () => {
+    const { image, upload } = await requestImage(t, { productId: '43', provider: 'SUPEROFFICE' });
+    const before = superOffice.attempts;
+    const early = (await t.gql(CONFIRM_IMAGE_UPLOAD, { id: image.id })).body.data.confirmImageUpload;
+    expect(early).toMatchObject({ image: { status: 'AWAITING_UPLOAD' }, userErrors: [] });
+    expect(superOffice.attempts).toBe(before);
+    expect((await putBytes(upload, await makeImage(20, 20, 'png'))).status).toBe(200);
+    const attempts = superOffice.attempts;
+    const late = (await t.gql(CONFIRM_IMAGE_UPLOAD, { id: image.id })).body.data.confirmImageUpload;
+    expect(late).toMatchObject({ image: { status: 'READY', width: 20 }, userErrors: [] });
+    expect(superOffice.attempts).toBe(attempts);
   });
 
   it('decides the type from the bytes: a webp upload is 415 and nothing is sent', async () => {

@@ -62,6 +62,22 @@ describe('upload URLs refuse what they must, and store nothing', () => {
     expect((await storedObjects(t.dataDir)).filter((f) => f.includes(image.id.split('/').pop()))).toEqual(before);
   });
 
+  it('403 for a used image URL after a restart, which releases only uploads left in progress', async () => {
+    const first = await startTestServer({ MEDIA_UPLOAD_URL_TTL_SECONDS: '60' });
+    const { upload } = await requestImage(first, { productId: 'p-reuse-restart' });
+    expect((await putBytes(upload, await makeImage(20, 20))).status).toBe(200);
+    await first.stop();
+    const again = await startTestServer({ MEDIA_UPLOAD_URL_TTL_SECONDS: '60' }, first.dataDir);
+    try {
+      const path = new URL(upload.url).pathname;
+      const reused = await putBytes({ ...upload, url: `${again.url}${path}` }, await makeImage(30, 30));
+      expect(reused.status).toBe(403);
+      expect(reused.body.error.message).toMatch(/already been used/);
+    } finally {
+      await again.stop();
+    }
+  });
+
   it('403 for the wrong method, and for one kind of signature presented as another', async () => {
     const { image, upload } = await requestImage(t, { productId: 'p-method' });
     for (const method of ['GET', 'HEAD', 'POST', 'DELETE', 'PATCH']) {

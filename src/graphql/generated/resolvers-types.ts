@@ -24,6 +24,30 @@ export type Scalars = {
   _FieldSet: { input: unknown; output: unknown; }
 };
 
+/** The result of `confirmFileUpload`. */
+export type ConfirmFileUploadPayload = {
+  __typename?: 'ConfirmFileUploadPayload';
+  /** The file as it is now (`FAILED` with `failureReason` when the uploaded bytes failed the checks). */
+  file?: Maybe<ProductFile>;
+  /** Why the confirmation was refused, or what the uploaded bytes failed. */
+  userErrors: Array<MediaUserError>;
+};
+
+/** The result of `confirmImageUpload`. */
+export type ConfirmImageUploadPayload = {
+  __typename?: 'ConfirmImageUploadPayload';
+  /** The image as it is now (`FAILED` with `failureReason` when the uploaded bytes failed the checks). */
+  image?: Maybe<ProductImage>;
+  /** Why the confirmation was refused, or what the uploaded bytes failed. */
+  userErrors: Array<MediaUserError>;
+};
+
+/** Confirm that the PUT to an upload target succeeded. */
+export type ConfirmUploadInput = {
+  /** The global id of the image or file the upload target was handed out for. */
+  id: Scalars['ID']['input'];
+};
+
 /** One HTTP header. */
 export type HttpHeader = {
   __typename?: 'HttpHeader';
@@ -59,6 +83,8 @@ export type ImageVariantKind =
 
 /** Operations and fields a provider may support. */
 export type MediaCapability =
+  /** `confirmImageUpload`/`confirmFileUpload` take a client's word that its PUT to an upload target succeeded. */
+  | 'CONFIRM_UPLOAD'
   /** `updateImage(input: { sourceUrl })` replaces the image's bytes from a URL. */
   | 'IMAGE_FROM_URL'
   /** Renditions other than the original are available. */
@@ -163,6 +189,14 @@ export type MediaUserError = {
 
 export type Mutation = {
   __typename?: 'Mutation';
+  /** As `confirmImageUpload`, for a file. */
+  confirmFileUpload: ConfirmFileUploadPayload;
+  /**
+   * Tell the subgraph that the PUT to an image's upload target succeeded. Where the subgraph can read what was
+   * uploaded (`MEDIA_S3_DIRECT_UPLOADS`) it checks and processes it; where it cannot (Dodo) it records the image as
+   * `READY` on the client's word. For uploads the subgraph received itself, it answers the image as it is.
+   */
+  confirmImageUpload: ConfirmImageUploadPayload;
   /** Hand out an upload target for a new downloadable file of a product. */
   requestFileUpload: RequestFileUploadPayload;
   /** Hand out an upload target for a new image of a product, or for new bytes of an existing image. */
@@ -171,6 +205,16 @@ export type Mutation = {
   setThumbnail: SetThumbnailPayload;
   /** Change an image's bytes and metadata in one step. */
   updateImage: UpdateImagePayload;
+};
+
+
+export type MutationConfirmFileUploadArgs = {
+  input: ConfirmUploadInput;
+};
+
+
+export type MutationConfirmImageUploadArgs = {
+  input: ConfirmUploadInput;
 };
 
 
@@ -230,6 +274,8 @@ export type ProductFile = {
   createdAt: Scalars['DateTime']['output'];
   /** A signed link to download the file; for LOCAL it expires, and files are never served without it. */
   downloadUrl?: Maybe<Scalars['String']['output']>;
+  /** Why the file ended `FAILED` (a direct upload that failed the checks), in words a person can act on; null otherwise. */
+  failureReason?: Maybe<Scalars['String']['output']>;
   /** The file's name as given by the uploader (metadata only; never a path on any disk). */
   fileName: Scalars['String']['output'];
   /** Global id: `gid://product-media/ProductFile/<provider>/<productId>/<fileId>`. */
@@ -259,6 +305,8 @@ export type ProductImage = {
   createdAt: Scalars['DateTime']['output'];
   /** Whether the image is shown; disabled images are left out of `Product.images` by default. */
   enabled: Scalars['Boolean']['output'];
+  /** Why processing ended `FAILED`, in words a person can act on (such as the checks a direct upload failed); null otherwise. */
+  failureReason?: Maybe<Scalars['String']['output']>;
   /** Height of the original in pixels, once known. */
   height?: Maybe<Scalars['Int']['output']>;
   /** Global id: `gid://product-media/ProductImage/<provider>/<productId>/<imageId>`. */
@@ -534,6 +582,10 @@ export type FederationReferenceTypes = ResolversObject<{
 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = ResolversObject<{
+  ConfirmFileUploadPayload: ResolverTypeWrapper<Omit<ConfirmFileUploadPayload, 'file' | 'userErrors'> & { file?: Maybe<ResolversTypes['ProductFile']>, userErrors: Array<ResolversTypes['MediaUserError']> }>;
+  ConfirmImageUploadPayload: ResolverTypeWrapper<Omit<ConfirmImageUploadPayload, 'image' | 'userErrors'> & { image?: Maybe<ResolversTypes['ProductImage']>, userErrors: Array<ResolversTypes['MediaUserError']> }>;
+  ConfirmUploadInput: ConfirmUploadInput;
+  ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   HttpHeader: ResolverTypeWrapper<HttpHeader>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
@@ -549,7 +601,6 @@ export type ResolversTypes = ResolversObject<{
   MediaUserError: ResolverTypeWrapper<MediaError>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Product: ResolverTypeWrapper<ProductRef>;
-  ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   ProductFile: ResolverTypeWrapper<FileRecord>;
   Float: ResolverTypeWrapper<Scalars['Float']['output']>;
   ProductImage: ResolverTypeWrapper<ImageRecord>;
@@ -568,6 +619,10 @@ export type ResolversTypes = ResolversObject<{
 
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = ResolversObject<{
+  ConfirmFileUploadPayload: Omit<ConfirmFileUploadPayload, 'file' | 'userErrors'> & { file?: Maybe<ResolversParentTypes['ProductFile']>, userErrors: Array<ResolversParentTypes['MediaUserError']> };
+  ConfirmImageUploadPayload: Omit<ConfirmImageUploadPayload, 'image' | 'userErrors'> & { image?: Maybe<ResolversParentTypes['ProductImage']>, userErrors: Array<ResolversParentTypes['MediaUserError']> };
+  ConfirmUploadInput: ConfirmUploadInput;
+  ID: Scalars['ID']['output'];
   DateTime: Scalars['DateTime']['output'];
   HttpHeader: HttpHeader;
   String: Scalars['String']['output'];
@@ -578,7 +633,6 @@ export type ResolversParentTypes = ResolversObject<{
   MediaUserError: MediaError;
   Mutation: Record<PropertyKey, never>;
   Product: ProductRef;
-  ID: Scalars['ID']['output'];
   ProductFile: FileRecord;
   Float: Scalars['Float']['output'];
   ProductImage: ImageRecord;
@@ -593,6 +647,16 @@ export type ResolversParentTypes = ResolversObject<{
   UpdateImagePayload: Omit<UpdateImagePayload, 'image' | 'userErrors'> & { image?: Maybe<ResolversParentTypes['ProductImage']>, userErrors: Array<ResolversParentTypes['MediaUserError']> };
   Upload: Scalars['Upload']['output'];
   UploadTarget: UploadTargetModel;
+}>;
+
+export type ConfirmFileUploadPayloadResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['ConfirmFileUploadPayload'] = ResolversParentTypes['ConfirmFileUploadPayload']> = ResolversObject<{
+  file?: Resolver<Maybe<ResolversTypes['ProductFile']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['MediaUserError']>, ParentType, ContextType>;
+}>;
+
+export type ConfirmImageUploadPayloadResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['ConfirmImageUploadPayload'] = ResolversParentTypes['ConfirmImageUploadPayload']> = ResolversObject<{
+  image?: Resolver<Maybe<ResolversTypes['ProductImage']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['MediaUserError']>, ParentType, ContextType>;
 }>;
 
 export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
@@ -628,6 +692,8 @@ export type MediaUserErrorResolvers<ContextType = GraphQLContext, ParentType ext
 }>;
 
 export type MutationResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
+  confirmFileUpload?: Resolver<ResolversTypes['ConfirmFileUploadPayload'], ParentType, ContextType, RequireFields<MutationConfirmFileUploadArgs, 'input'>>;
+  confirmImageUpload?: Resolver<ResolversTypes['ConfirmImageUploadPayload'], ParentType, ContextType, RequireFields<MutationConfirmImageUploadArgs, 'input'>>;
   requestFileUpload?: Resolver<ResolversTypes['RequestFileUploadPayload'], ParentType, ContextType, RequireFields<MutationRequestFileUploadArgs, 'input'>>;
   requestImageUpload?: Resolver<ResolversTypes['RequestImageUploadPayload'], ParentType, ContextType, RequireFields<MutationRequestImageUploadArgs, 'input'>>;
   setThumbnail?: Resolver<ResolversTypes['SetThumbnailPayload'], ParentType, ContextType, RequireFields<MutationSetThumbnailArgs, 'input'>>;
@@ -648,6 +714,7 @@ export type ProductFileResolvers<ContextType = GraphQLContext, ParentType extend
   contentType?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   downloadUrl?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  failureReason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   fileName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   product?: Resolver<ResolversTypes['Product'], ParentType, ContextType>;
@@ -664,6 +731,7 @@ export type ProductImageResolvers<ContextType = GraphQLContext, ParentType exten
   contentType?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   enabled?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  failureReason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   height?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   isThumbnail?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
@@ -721,6 +789,8 @@ export type UploadTargetResolvers<ContextType = GraphQLContext, ParentType exten
 }>;
 
 export type Resolvers<ContextType = GraphQLContext> = ResolversObject<{
+  ConfirmFileUploadPayload?: ConfirmFileUploadPayloadResolvers<ContextType>;
+  ConfirmImageUploadPayload?: ConfirmImageUploadPayloadResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
   HttpHeader?: HttpHeaderResolvers<ContextType>;
   ImageVariant?: ImageVariantResolvers<ContextType>;

@@ -1,7 +1,7 @@
 import type { Result } from '../../domain/errors';
 import { forgetReads, type Loaders } from '../loaders';
 import type { MutationResolvers } from '../generated/resolvers-types';
-import { asBadRequest, payload } from './errors';
+import { asBadRequest, confirmation, payload } from './errors';
 
 /** Runs a write; whatever it did, later fields of the operation read the store afresh. */
 async function write<T>(loaders: Loaders, run: () => Promise<Result<T>>): Promise<Result<T>> {
@@ -24,4 +24,14 @@ export const Mutation: MutationResolvers = {
       image,
       product: { id: image.productId },
     })),
+  confirmImageUpload: async (_parent, { input }, { media, loaders }) => {
+    const outcome = await media.confirmImageUpload(input.id);
+    forgetReads(loaders);
+    return { image: outcome.record, userErrors: confirmation(outcome) };
+  },
+  confirmFileUpload: async (_parent, { input }, { media, loaders }) => {
+    const outcome = await media.confirmFileUpload(input.id);
+    forgetReads(loaders);
+    return { file: outcome.record, userErrors: confirmation(outcome) };
+  },
 };

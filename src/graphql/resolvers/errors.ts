@@ -1,9 +1,14 @@
 import { GraphQLError } from 'graphql';
-import { MalformedRequestError, type Result } from '../../domain/errors';
+import { MalformedRequestError, type MediaError, type Result } from '../../domain/errors';
 
 /** A mutation payload from a result: the value's fields on success, the error in `userErrors` otherwise. */
 export function payload<T, P extends object>(result: Result<T>, onSuccess: (value: T) => P) {
   return result.ok ? { ...onSuccess(result.value), userErrors: [] } : { userErrors: [result.error] };
+}
+
+/** The `userErrors` of an outcome that holds a record beside its error (a confirmation whose bytes failed the checks). */
+export function confirmation(outcome: { error?: MediaError }): MediaError[] {
+  return outcome.error ? [outcome.error] : [];
 }
 
 /** Queries have no `userErrors`: a malformed id is a typed GraphQL error (code INVALID_ID), never a server error. */

@@ -1,5 +1,5 @@
 import { catchMediaError, ok, type Result } from '../../domain/errors';
-import type { ImageRecord, UploadTarget } from '../../domain/model';
+import type { FileRecord, ImageRecord, UploadTarget } from '../../domain/model';
 import type { FilePatch, ImagePatch } from '../../store/media-index';
 import type { CallPolicy } from '../transport/provider-call';
 import type {
@@ -57,6 +57,19 @@ export class DodoPaymentsProvider implements MediaProviderAdapter {
       target: handedThrough(presigned.value.url, request.contentType),
       patch: { status: 'AWAITING_UPLOAD', providerFileId: presigned.value.id },
     });
+  }
+
+  /**
+   * Dodo's S3 bucket cannot be read with the subgraph's credentials, and Dodo's
+   * API has no operation that reports an upload: the client's word is taken,
+   * with no call (the README says so).
+   */
+  confirmImageUpload(_image: ImageRecord): Promise<Result<ImagePatch>> {
+    return Promise.resolve(ok<ImagePatch>({ status: 'READY' }));
+  }
+
+  confirmFileUpload(_file: FileRecord): Promise<Result<FilePatch>> {
+    return Promise.resolve(ok<FilePatch>({ status: 'READY' }));
   }
 
   /** New bytes: a fresh presigned URL (`force_update=true`, as this replaces the image), then the PUT. */

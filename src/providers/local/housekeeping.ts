@@ -1,7 +1,7 @@
 import type { Logger } from '../../observability/log';
 import type { MediaIndex } from '../../store/media-index';
 import type { ObjectStorage } from '../../store/object-storage';
-import { REVISION_KINDS, revisionFolderOfObject, revisionFoldersOf } from './layout';
+import { revisionFolderOfObject, revisionFoldersOf, SWEPT_KINDS } from './layout';
 
 /** How far replicas' clocks may disagree: a spent upload claim is kept this long past its token's expiry. */
 const CLOCK_SKEW_SECONDS = 300;
@@ -84,14 +84,14 @@ export class Housekeeping {
    * Removes revision folders no row names whose newest object is older than
    * `before`: a crash between publishing a revision and committing its row,
    * or between committing a replacement and removing the old revision, leaves
-   * one behind. Returns how many were removed.
+   * one behind; so does a direct upload never confirmed. Returns how many were removed.
    */
   private async sweepOrphanRevisions(before: Date): Promise<number> {
     const { index, storage } = this.options;
     // Read before listing: a revision committed meanwhile is new, so younger than `before`, and spared.
     const referenced = new Set([...(await index.referencedBlobKeys())].flatMap(revisionFoldersOf));
     const newest = new Map<string, Date>();
-    for (const kind of REVISION_KINDS) {
+    for (const kind of SWEPT_KINDS) {
       for await (const object of storage.list(kind)) {
         const folder = revisionFolderOfObject(object.key);
         const seen = newest.get(folder);

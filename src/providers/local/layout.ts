@@ -11,7 +11,9 @@
  *   under `images/` may be public); beside it, `sources/<imageId>/<revision>/source.<ext>`,
  *   the bytes as received, never served;
  * - a file revision: `files/<fileId>/<revision>/data`; served only through a
- *   signed link, `/media/files/<fileId>/<revision>/<name for the browser>`.
+ *   signed link, `/media/files/<fileId>/<revision>/<name for the browser>`;
+ * - a direct upload (`MEDIA_S3_DIRECT_UPLOADS`): `uploads/<imageId or fileId>/<token id>/data`,
+ *   PUT by the client to a presigned URL, read once when it is confirmed, then removed; never served.
  */
 
 /** Where LOCAL media is served, below the subgraph's public URL. */
@@ -19,6 +21,15 @@ export const MEDIA_PATH = '/media';
 
 /** The top-level folders of revisions: served images, the private bytes they were made from, product files. */
 export const REVISION_KINDS = ['images', 'sources', 'files'] as const;
+
+/** Where clients' direct uploads wait for their confirmation. */
+const DIRECT_UPLOADS = 'uploads';
+
+/**
+ * Every top-level folder whose folders no row names are crash leftovers once
+ * old enough: revisions, and direct uploads never confirmed (no row ever names one).
+ */
+export const SWEPT_KINDS = [...REVISION_KINDS, DIRECT_UPLOADS] as const;
 
 /** Ids and revisions the subgraph makes: lower-case UUIDs. */
 const LAYOUT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -63,6 +74,16 @@ export function fileFolderKey(fileId: string): string {
 /** The blob key of a file revision's bytes. */
 export function fileDataKey(fileId: string, revision: string): string {
   return `files/${fileId}/${revision}/data`;
+}
+
+/** The folder of a direct upload, for one upload token of an image or file. */
+export function directUploadFolderKey(ownerId: string, tokenId: string): string {
+  return `${DIRECT_UPLOADS}/${ownerId}/${tokenId}`;
+}
+
+/** The key a client PUTs a direct upload to. */
+export function directUploadKey(ownerId: string, tokenId: string): string {
+  return `${directUploadFolderKey(ownerId, tokenId)}/data`;
 }
 
 /** The public path of one served file of an image revision. */

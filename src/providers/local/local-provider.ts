@@ -3,9 +3,11 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { EXTENSION_BY_TYPE, isAllowedImageType } from '../../domain/content-type';
 import { catchMediaError, fail, ok, type Result } from '../../domain/errors';
-import type { FileRecord, ImageRecord, StoredVariant } from '../../domain/model';
+import type { FileRecord, ImageRecord, StoredVariant, UploadTarget } from '../../domain/model';
 import type { ImageProcessor } from '../../media/processing/types';
 import {
+  directUploadFolderKey,
+  directUploadKey,
   fileDataKey,
   fileFolderKey,
   imageFolderKey,
@@ -21,6 +23,7 @@ import { subgraphUploadTarget, type UploadGrants } from '../../media/upload-gran
 import type { ObjectStorage } from '../../store/object-storage';
 import type { FilePatch, ImagePatch } from '../../store/media-index';
 import type {
+  DirectUpload,
   FileUploadRequest,
   ImageChanges,
   ImageContent,
@@ -42,6 +45,7 @@ const LOCAL_CAPABILITIES: MediaCapability[] = [
   'UPDATE_ENABLED',
   'SET_THUMBNAIL',
   'IMAGE_VARIANTS',
+  'CONFIRM_UPLOAD',
 ];
 
 export interface LocalProviderOptions {
@@ -52,7 +56,15 @@ export interface LocalProviderOptions {
   /** Decodes and renders images, away from the serving process. */
   images: ImageProcessor;
   links: DownloadLinks;
+  /**
+   * Hand out presigned PUT URLs of the bucket instead of the subgraph's own
+   * (`MEDIA_S3_DIRECT_UPLOADS`); needs storage that presigns.
+   */
+  directUploads?: boolean;
 }
+
+/** The type a direct file upload is signed for when the client declared none. */
+const UNDECLARED_FILE_TYPE = 'application/octet-stream';
 
 /**
  * The subgraph's own storage: bytes in object storage, metadata only in the
@@ -66,28 +78,76 @@ export class LocalProvider implements MediaProviderAdapter {
   readonly configured = true;
   readonly capabilities: ReadonlySet<MediaCapability> = new Set(LOCAL_CAPABILITIES);
 
-  constructor(private readonly options: LocalProviderOptions) {}
+  /** Present only with direct uploads: otherwise every upload target is the subgraph's own. */
+  readonly directUpload?: (ownerId: string, tokenId: string) => Promise<DirectUpload | undefined>;
 
-  async requestImageUpload(request: ImageUploadRequest): Promise<Result<IssuedUpload<ImagePatch>>> {
-    const target = await subgraphUploadTarget(
-      this.options.grants,
-      'image',
-      request.image.id,
-      request,
-      this.options.maxImageBytes,
-    );
-    return ok({ target, patch: {} });
+  constructor(private readonly options: LocalProviderOptions) {
+    const presigns = typeof options.storage.presignPut === 'function';
+    if (options.directUploads && !presigns) throw new Error('Direct uploads need storage that presigns URLs (S3)');
+    if (options.directUploads) this.directUpload = (ownerId, tokenId) => this.readDirectUpload(ownerId, tokenId);
   }
 
-  async requestFileUpload(request: FileUploadRequest): Promise<Result<IssuedUpload<FilePatch>>> {
-    const target = await subgraphUploadTarget(
-      this.options.grants,
-      'file',
-      request.file.id,
-      request,
-      this.options.maxFileBytes,
+  requestImageUpload(request: ImageUploadRequest): Promise<Result<IssuedUpload<ImagePatch>>> {
+    return this.uploadTarget('image', request.image.id, request.image.imageId, request, this.options.maxImageBytes);
+  }
+
+  requestFileUpload(request: FileUploadRequest): Promise<Result<IssuedUpload<FilePatch>>> {
+    return this.uploadTarget('file', request.file.id, request.file.fileId, request, this.options.maxFileBytes);
+  }
+
+  /**
+   * The subgraph's own upload URL, or with direct uploads a presigned PUT URL
+   * of the bucket, signed for the declared type and exact length (which it
+   * then needs: an unsigned length would let a client store any size).
+   */
+  private async uploadTarget<P>(
+    kind: 'image' | 'file',
+    targetId: string,
+    ownerId: string,
+    declared: { contentType?: string; byteSize?: number },
+    maxBytes: number,
+  ): Promise<Result<IssuedUpload<P>>> {
+    const { grants, storage } = this.options;
+    if (!this.options.directUploads) {
+      return ok({ target: await subgraphUploadTarget(grants, kind, targetId, declared, maxBytes), patch: {} as P });
+    }
+    const straight = 'Uploads go straight to the bucket (MEDIA_S3_DIRECT_UPLOADS), whose URL signs';
+    if (declared.byteSize === undefined) {
+      return fail('INVALID_INPUT', `${straight} the exact length: give byteSize`, { field: ['input', 'byteSize'] });
+    }
+    if (kind === 'image' && declared.contentType === undefined) {
+      return fail('INVALID_INPUT', `${straight} the type: give contentType`, { field: ['input', 'contentType'] });
+    }
+    const contentType = declared.contentType ?? UNDECLARED_FILE_TYPE;
+    // The grant is recorded as the target's newest token (revoking older URLs) and names the upload's key.
+    const { grant } = await grants.issue({ kind, target: targetId, maxBytes: declared.byteSize, ...declared });
+    const expiresIn = Math.max(1, grant.exp - Math.floor(Date.now() / 1000));
+    const url = await storage.presignPut!(
+      directUploadKey(ownerId, grant.jti),
+      { contentType, contentLength: declared.byteSize },
+      expiresIn,
     );
-    return ok({ target, patch: {} });
+    const target: UploadTarget = {
+      url,
+      method: 'PUT',
+      headers: [{ name: 'Content-Type', value: contentType }],
+      expiresAt: new Date(grant.exp * 1000),
+    };
+    return ok({ target, patch: {} as P });
+  }
+
+  /** The bytes a client PUT straight to the bucket; present only with direct uploads. */
+  private async readDirectUpload(ownerId: string, tokenId: string): Promise<DirectUpload | undefined> {
+    const { storage } = this.options;
+    const key = directUploadKey(ownerId, tokenId);
+    const stored = await storage.stat(key);
+    if (!stored) return undefined;
+    return {
+      size: stored.size,
+      declaredType: stored.contentType,
+      open: () => storage.read(key),
+      remove: () => storage.removeFolder(directUploadFolderKey(ownerId, tokenId)),
+    };
   }
 
   async writeImage(image: ImageRecord, changes: ImageChanges, content: ImageContent | undefined) {

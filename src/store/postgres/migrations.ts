@@ -87,6 +87,15 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    name: 'failure reasons',
+    sql: `
+      -- Why an image or file ended FAILED (a direct upload that failed the checks, processing that failed).
+      ALTER TABLE images ADD COLUMN failure_reason TEXT;
+      ALTER TABLE files ADD COLUMN failure_reason TEXT;
+    `,
+  },
 ];
 
 /** The version a fully migrated database has. */

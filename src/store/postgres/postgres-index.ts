@@ -306,6 +306,23 @@ export class PostgresMediaIndex implements MediaIndex {
     return rows[0]?.token_id === tokenId;
   }
 
+  async currentUploadToken(targetId: string): Promise<{ tokenId: string; expiresAt: number } | undefined> {
+    const { rows } = await this.pool.query<{ token_id: string; expires_at: number }>(
+      'SELECT token_id, expires_at FROM upload_tokens WHERE target_id = $1',
+      [targetId],
+    );
+    const row = rows[0];
+    return row && { tokenId: row.token_id, expiresAt: row.expires_at };
+  }
+
+  async uploadClaimState(tokenId: string): Promise<'IN_PROGRESS' | 'USED' | undefined> {
+    const { rows } = await this.pool.query<{ state: 'IN_PROGRESS' | 'USED' }>(
+      'SELECT state FROM upload_claims WHERE token_id = $1',
+      [tokenId],
+    );
+    return rows[0]?.state;
+  }
+
   async claimUploadToken(tokenId: string, targetId: string, expiresAt: number): Promise<boolean> {
     const result = await this.pool.query(
       `INSERT INTO upload_claims (token_id, target_id, state, expires_at, claimed_at)

@@ -7,10 +7,12 @@ import {
   GetObjectCommand,
   HeadObjectCommand,
   ListObjectsV2Command,
+  PutObjectCommand,
   S3Client,
   S3ServiceException,
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { readdirOrEmpty } from '../local-files';
 import {
   ObjectMissing,
@@ -122,7 +124,11 @@ export class S3Storage implements ObjectStorage {
       const head = await this.client.send(
         new HeadObjectCommand({ Bucket: this.settings.bucket, Key: this.keyOf(key) }),
       );
-      return { size: head.ContentLength ?? 0, modifiedAt: head.LastModified ?? new Date(0) };
+      return {
+        size: head.ContentLength ?? 0,
+        modifiedAt: head.LastModified ?? new Date(0),
+        contentType: head.ContentType,
+      };
     } catch (err) {
       if (isNotFound(err)) return undefined;
       throw err;
@@ -143,6 +149,24 @@ export class S3Storage implements ObjectStorage {
       if (isNotFound(err)) throw new ObjectMissing(key);
       throw err;
     }
+  }
+
+  async presignPut(
+    key: string,
+    headers: { contentType: string; contentLength: number },
+    expiresInSeconds: number,
+  ): Promise<string> {
+    const command = new PutObjectCommand({
+      Bucket: this.settings.bucket,
+      Key: this.keyOf(key),
+      ContentType: headers.contentType,
+      ContentLength: headers.contentLength,
+    });
+    // Signed, so the bucket itself refuses another type or length; S3 leaves both unsigned unless asked.
+    return getSignedUrl(this.client, command, {
+      expiresIn: expiresInSeconds,
+      signableHeaders: new Set(['content-type', 'content-length']),
+    });
   }
 
   async removeFolder(folderKey: string): Promise<void> {

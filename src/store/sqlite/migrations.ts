@@ -100,4 +100,13 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE upload_claims ADD COLUMN claimed_at INTEGER;
     `,
   },
+  {
+    version: 4,
+    name: 'failure reasons',
+    sql: `
+      -- Why an image or file ended FAILED (a direct upload that failed the checks, processing that failed).
+      ALTER TABLE images ADD COLUMN failure_reason TEXT;
+      ALTER TABLE files ADD COLUMN failure_reason TEXT;
+    `,
+  },
 ];

@@ -144,6 +144,7 @@ export class SqliteMediaIndex implements MediaIndex {
       if (options.pendingUntil !== undefined) {
         this.db.prepare('UPDATE images SET upload_expires_at = ? WHERE id = ?').run(options.pendingUntil, image.id);
       }
+      if (options.spendToken !== undefined) this.spend(options.spendToken);
       return this.patchImage(image.id, patch, options)!;
     });
   }
@@ -218,6 +219,17 @@ export class SqliteMediaIndex implements MediaIndex {
   async isCurrentUploadToken(targetId: string, tokenId: string): Promise<boolean> {
     const current = this.db.prepare('SELECT token_id FROM upload_tokens WHERE target_id = ?').pluck().get(targetId);
     return current === tokenId;
+  }
+
+  async currentUploadToken(targetId: string): Promise<{ tokenId: string; expiresAt: number } | undefined> {
+    const row = this.db.prepare('SELECT token_id, expires_at FROM upload_tokens WHERE target_id = ?').get(targetId) as
+      { token_id: string; expires_at: number } | undefined;
+    return row && { tokenId: row.token_id, expiresAt: row.expires_at };
+  }
+
+  async uploadClaimState(tokenId: string): Promise<'IN_PROGRESS' | 'USED' | undefined> {
+    return this.db.prepare('SELECT state FROM upload_claims WHERE token_id = ?').pluck().get(tokenId) as
+      'IN_PROGRESS' | 'USED' | undefined;
   }
 
   async claimUploadToken(tokenId: string, targetId: string, expiresAt: number): Promise<boolean> {
