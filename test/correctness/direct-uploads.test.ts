@@ -228,6 +228,37 @@ describe('confirmImageUpload', () => {
     );
     expect(revisions.size).toBe(1);
   });
+
+  it('processes an upload once when two subgraph instances on one store are asked at once', async () => {
+    const other = await startTestServer(DIRECT_ENV, dataDir);
+    try {
+      const bytes = await makeImage(300, 200);
+      const { image, upload } = await requestDirectImage({
+        productId: 'direct-9b',
+        contentType: 'image/png',
+        byteSize: bytes.length,
+      });
+      expect(await put(upload, bytes)).toBe(200);
+      const answers = await Promise.all(
+        Array.from({ length: 8 }, async (_, i) => {
+          const server = i % 2 === 0 ? t : other;
+          return (await server.gql(CONFIRM_IMAGE_UPLOAD, { id: image.id })).body.data.confirmImageUpload;
+        }),
+      );
+      for (const answer of answers) {
+        if (answer.userErrors.length === 0) expect(answer.image.status).toBe('READY');
+        else expect(answer.userErrors).toEqual([expect.objectContaining({ code: 'CONFLICT', retryable: true })]);
+      }
+      const final = await confirmImage(image.id);
+      expect(final).toMatchObject({ image: { status: 'READY' }, userErrors: [] });
+      const revisions = new Set(
+        (await storedKeys(dataDir, `images/${idOf(image.id)}`, DIRECT_ENV)).map((key) => key.split('/')[2]),
+      );
+      expect(revisions.size).toBe(1);
+    } finally {
+      await other.stop();
+    }
+  });
 });
 
 describe('confirmFileUpload', () => {
