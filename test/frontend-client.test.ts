@@ -1,3 +1,4 @@
+import { deleteImage, MediaMutationError, reorderImages } from '../examples/frontend-client/src/manage-images';
 import { ImageUploadError, uploadImage, type UploadProgress } from '../examples/frontend-client/src/upload-image';
 import { makeImage } from './helpers/images';
 import { startTestServer, type TestServer } from './helpers/server';
@@ -63,5 +64,26 @@ describe('the example frontend client', () => {
       '{ productMedia(productId: "client-too-big") { images(includeDisabled: true) { id } } }',
     );
     expect(images.body.data.productMedia.images).toEqual([]);
+  });
+
+  it('reorders a gallery and deletes an image, one mutation each, and names a refused id', async () => {
+    const endpoint = `${t.url}/graphql`;
+    const ids: string[] = [];
+    for (const width of [30, 40, 50]) {
+      const file = new Blob([await makeImage(width, 20)], { type: 'image/png' });
+      ids.push((await uploadImage({ endpoint, productId: 'client-gallery', file, pollIntervalMs: 50 })).id);
+    }
+    const [a, b, c] = ids as [string, string, string];
+    expect(await reorderImages({ endpoint }, 'client-gallery', [c, a])).toEqual([
+      { id: c, ordering: 0 },
+      { id: a, ordering: 1 },
+      { id: b, ordering: 2 },
+    ]);
+    expect(await deleteImage({ endpoint }, a)).toEqual([c, b]);
+    const refused = await reorderImages({ endpoint }, 'client-gallery', [b, a]).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(MediaMutationError);
+    expect((refused as MediaMutationError).message).toBe(
+      'INVALID_INPUT (input.imageIds.1): Not an image of product client-gallery at LOCAL',
+    );
   });
 });

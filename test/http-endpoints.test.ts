@@ -1,4 +1,6 @@
+import { parse, validate } from 'graphql';
 import { formatGlobalId, parseGlobalId } from '../src/domain/ids';
+import { buildSchema } from '../src/graphql/schema';
 import { startTestServer, type TestServer } from './helpers/server';
 
 let t: TestServer;
@@ -25,6 +27,13 @@ describe('HTTP endpoints beside GraphQL', () => {
       expect(res.status).toBe(200);
       expect((await res.arrayBuffer()).byteLength).toBeGreaterThan(1000);
     }
+  });
+
+  it("GraphiQL's example document is valid against the schema and shows reordering and deleting", async () => {
+    const html = await (await fetch(`${t.url}/graphql`, { headers: { accept: 'text/html' } })).text();
+    const document = JSON.parse(/defaultQuery: ("(?:[^"\\]|\\.)*")/.exec(html)![1]!) as string;
+    expect(validate(buildSchema(), parse(document))).toEqual([]);
+    for (const field of ['productMedia', 'reorderImages', 'deleteImage']) expect(document).toContain(`${field}(`);
   });
 
   it('answers queries for unknown ids with null, and malformed ids with a typed INVALID_ID error', async () => {

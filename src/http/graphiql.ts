@@ -16,7 +16,8 @@ const ASSETS: Record<string, string> = {
 };
 
 const DEFAULT_QUERY = `# product-media: images and files of products.
-# Try: list the providers, then look at a product's media.
+# Try: list the providers, then look at a product's media; then put its
+# images in a new order, or delete one (paste ids from ProductMedia).
 query Providers {
   mediaProviders {
     provider
@@ -32,6 +33,21 @@ query ProductMedia {
     thumbnail { url }
     images { id status url width height variants { kind url } }
     files { fileName downloadUrl }
+  }
+}
+
+mutation ReorderImages {
+  reorderImages(input: { productId: "1", imageIds: ["<an image id of product 1>"] }) {
+    product { images { id ordering } }
+    userErrors { code message field }
+  }
+}
+
+mutation DeleteImage {
+  deleteImage(input: { id: "<an image id>" }) {
+    deletedImageId
+    product { images { id } }
+    userErrors { code message field }
   }
 }
 `;

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { normaliseDeclaredType, sniffContentType } from '../domain/content-type';
-import { fail, mediaError, ok, type Result } from '../domain/errors';
+import { fail, mediaError, ok, type MediaError, type Result } from '../domain/errors';
 import { formatGlobalId, isAcceptableIdText, parseGlobalId, type GlobalId } from '../domain/ids';
 import { type FileRecord, type ImageRecord, type ProviderName, type UploadTarget } from '../domain/model';
 import {
@@ -61,6 +61,12 @@ export interface RequestFileUploadInput {
 /** A file sent in a multipart request, as graphql-upload-minimal hands it over. */
 export interface IncomingUpload {
   createReadStream(): Readable;
+}
+
+export interface ReorderImagesInput {
+  productId: string;
+  provider?: ProviderName | null;
+  imageIds: readonly string[];
 }
 
 export interface UpdateImageInput {
@@ -196,6 +202,12 @@ export class MediaService {
       limits: this.options.limits,
       ...insert,
     });
+    if (!saved) {
+      // Deleted while its bytes were arriving: what the provider just stored for it goes too.
+      const stored = { ...image, blobKey: patch.blobKey ?? null };
+      await provider.discardImageRevision?.(stored, { ...image, blobKey: null });
+      return fail('NOT_FOUND', 'The image was deleted while its bytes were being stored');
+    }
     return 'limitExceeded' in saved ? limitFailure(saved) : ok(saved);
   }
 
@@ -504,6 +516,110 @@ export class MediaService {
     }
     const saved = await this.recordImage(provider, image, patch, true);
     return saved.ok ? ok(saved.value.after) : saved;
+  }
+
+  /**
+   * `deleteImage`: LOCAL images, and at any provider a placeholder that never
+   * received bytes (remote providers have no delete operation: refused with
+   * no call). The row goes in one transaction, its bytes right after, so its
+   * URLs answer 404 from then on. Returns the deleted image.
+   */
+  async deleteImage(idText: string): Promise<Result<ImageRecord>> {
+    const field = ['input', 'id'];
+    const parsed = this.parseImageId(idText, field);
+    if (!parsed.ok) return parsed;
+    const usable = this.providers.usable(parsed.value.provider);
+    if (!usable.ok) return usable;
+    const provider = usable.value;
+    const image = await this.options.index.getImage(formatGlobalId(parsed.value));
+    const deletable = provider.capabilities.has('DELETE_IMAGE') || image?.status === 'AWAITING_UPLOAD';
+    if (!deletable) return this.providers.usable(provider.name, 'DELETE_IMAGE', field) as Result<never>;
+    if (!image) return fail('NOT_FOUND', 'No such image', { field });
+    const deleted = await this.options.index.deleteImage(image.id);
+    if (!deleted) return fail('NOT_FOUND', 'No such image', { field });
+    await provider.discardImage?.(deleted);
+    return ok(deleted);
+  }
+
+  /** `deleteFile`: as {@link deleteImage}, for a file. */
+  async deleteFile(idText: string): Promise<Result<FileRecord>> {
+    const field = ['input', 'id'];
+    const id = parseGlobalId(idText, 'ProductFile');
+    if (!id) return fail('INVALID_ID', 'Not a ProductFile id', { field });
+    const usable = this.providers.usable(id.provider);
+    if (!usable.ok) return usable;
+    const provider = usable.value;
+    const file = await this.options.index.getFile(formatGlobalId(id));
+    const deletable = provider.capabilities.has('DELETE_FILE') || file?.status === 'AWAITING_UPLOAD';
+    if (!deletable) return this.providers.usable(provider.name, 'DELETE_FILE', field) as Result<never>;
+    if (!file) return fail('NOT_FOUND', 'No such file', { field });
+    const deleted = await this.options.index.deleteFile(file.id);
+    if (!deleted) return fail('NOT_FOUND', 'No such file', { field });
+    await provider.discardFile?.(deleted);
+    return ok(deleted);
+  }
+
+  /**
+   * `reorderImages`: the listed images of one product and provider first, in
+   * the given order, the provider's other images of the product after them in
+   * their present order; orderings become 0, 1, 2, ... Any id that is not one
+   * of those images refuses the whole request before anything changes. LOCAL
+   * is one index transaction; a remote provider gets one write per image
+   * whose position changes, in order, stopping at the first refusal, which
+   * comes back with the product as it now is.
+   */
+  async reorderImages(input: ReorderImagesInput): Promise<{ productId: string | null; error?: MediaError }> {
+    const refused = (error: MediaError) => ({ productId: null, error });
+    const ids: GlobalId[] = [];
+    for (const [index, text] of input.imageIds.entries()) {
+      const parsed = parseGlobalId(text, 'ProductImage');
+      if (!parsed)
+        return refused(
+          mediaError('INVALID_ID', 'Not a ProductImage id', { field: ['input', 'imageIds', String(index)] }),
+        );
+      ids.push(parsed);
+    }
+    const providerName = input.provider ?? ids[0]?.provider ?? this.options.defaultProvider;
+    const usable = this.providers.usable(providerName, 'REORDER_IMAGES', ['input', 'provider']);
+    if (!usable.ok) return refused(usable.error);
+    const provider = usable.value;
+    const productId = this.checkProductId(provider, input.productId, ['input', 'productId']);
+    if (!productId.ok) return refused(productId.error);
+    const present = (
+      (await this.options.index.imagesByProductIds([input.productId])).get(input.productId) ?? []
+    ).filter((image) => image.provider === providerName);
+    const byId = new Map(present.map((image) => [image.id, image]));
+    const listed: ImageRecord[] = [];
+    for (const [index, id] of ids.entries()) {
+      const image = byId.get(formatGlobalId(id));
+      const field = ['input', 'imageIds', String(index)];
+      if (!image) {
+        return refused(
+          mediaError('INVALID_INPUT', `Not an image of product ${input.productId} at ${providerName}`, { field }),
+        );
+      }
+      if (listed.includes(image)) return refused(mediaError('INVALID_INPUT', 'The image is listed twice', { field }));
+      listed.push(image);
+    }
+    const order = [...listed, ...present.filter((image) => !listed.includes(image))];
+    if (provider.metadataInIndex) {
+      const done = await this.options.index.setOrderings(
+        input.productId,
+        order.map((image, ordering) => ({ id: image.id, ordering })),
+      );
+      if (!done) return refused(mediaError('CONFLICT', 'The product’s images changed meanwhile; ask again'));
+      return { productId: input.productId };
+    }
+    for (const [ordering, image] of order.entries()) {
+      if (image.ordering === ordering) continue;
+      const written = await provider.writeImage(image, { ordering }, undefined);
+      const saved = written.ok ? await this.recordImage(provider, image, written.value) : written;
+      if (!saved.ok) {
+        const field = ordering < listed.length ? ['input', 'imageIds', String(ordering)] : ['input', 'imageIds'];
+        return { productId: input.productId, error: { ...saved.error, field } };
+      }
+    }
+    return { productId: input.productId };
   }
 
   /**

@@ -343,7 +343,14 @@ export class UploadReceiver {
         { ...written.value, failureReason: null },
         { spendToken: spec.tokenId },
       );
-      if (!saved) return fail('NOT_FOUND', 'The upload target no longer exists');
+      if (!saved) {
+        // Deleted while its bytes were arriving: what the provider just stored for it goes too.
+        await provider.discardFileRevision?.(
+          { ...file, blobKey: written.value.blobKey ?? null },
+          { ...file, blobKey: null },
+        );
+        return fail('NOT_FOUND', 'The upload target no longer exists');
+      }
       await provider.discardFileRevision?.(saved.before, saved.after);
       return ok(saved.after);
     });

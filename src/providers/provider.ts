@@ -16,7 +16,10 @@ export type MediaCapability =
   | 'UPDATE_ENABLED'
   | 'SET_THUMBNAIL'
   | 'IMAGE_VARIANTS'
-  | 'CONFIRM_UPLOAD';
+  | 'CONFIRM_UPLOAD'
+  | 'DELETE_IMAGE'
+  | 'DELETE_FILE'
+  | 'REORDER_IMAGES';
 
 /** Metadata changes asked of an image; `undefined` = leave as is, `null` = clear. */
 export interface ImageChanges {
@@ -82,6 +85,11 @@ export interface MediaProviderAdapter {
   readonly capabilities: ReadonlySet<MediaCapability>;
   /** Whether its credentials are set. */
   readonly configured: boolean;
+  /**
+   * Its metadata lives in the subgraph's index only (LOCAL): changes to many
+   * images are one index transaction, with no call to make.
+   */
+  readonly metadataInIndex?: boolean;
   /** Takes `updateImage.sourceUrl` as a URL and fetches it itself, instead of being sent the bytes. */
   readonly fetchesSourceUrls?: boolean;
   /** Image types it can store, when fewer than the subgraph accepts (SuperOffice). */
@@ -119,6 +127,9 @@ export interface MediaProviderAdapter {
   directUpload?(ownerId: string, tokenId: string): Promise<DirectUpload | undefined>;
   /** A link to download a stored file, when the provider makes its own (LOCAL's signed links). */
   downloadUrl?(file: FileRecord): string | null;
+  /** Removes a deleted image's or file's bytes, after its row is gone (LOCAL). */
+  discardImage?(image: ImageRecord): Promise<void>;
+  discardFile?(file: FileRecord): Promise<void>;
   /** Removes what a replaced revision left behind, after the index moved on (best effort). */
   discardImageRevision?(before: ImageRecord, after: ImageRecord): Promise<void>;
   discardFileRevision?(before: FileRecord, after: FileRecord): Promise<void>;

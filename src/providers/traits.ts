@@ -29,6 +29,7 @@ export const REMOTE_PROVIDER_TRAITS: Record<
       'UPDATE_ORDERING',
       'SET_THUMBNAIL',
       'IMAGE_VARIANTS',
+      'REORDER_IMAGES',
     ],
   },
   SUPEROFFICE: {
@@ -37,7 +38,7 @@ export const REMOTE_PROVIDER_TRAITS: Record<
   },
   KELVIQ: {
     singleImage: false,
-    capabilities: ['UPDATE_NAME', 'UPDATE_ORDERING', 'UPDATE_ENABLED', 'SET_THUMBNAIL'],
+    capabilities: ['UPDATE_NAME', 'UPDATE_ORDERING', 'UPDATE_ENABLED', 'SET_THUMBNAIL', 'REORDER_IMAGES'],
   },
 };
 

@@ -85,17 +85,33 @@ export interface MediaIndex {
   ): Promise<Written<ImageRecord> | undefined>;
   /**
    * Inserts the image when the index has not seen it (within `limits`, checked
-   * in the same transaction), else applies `patch`.
+   * in the same transaction), else applies `patch`. Bytes that arrived for an
+   * upload token (`spendToken`) are recorded only while the image exists:
+   * undefined when it was deleted meanwhile, and nothing is written.
    */
   upsertImage(
     image: ImageRecord,
     patch: ImagePatch,
     options?: { makeThumbnail?: boolean } & InsertOptions,
-  ): Promise<Written<ImageRecord> | LimitExceeded>;
+  ): Promise<Written<ImageRecord> | LimitExceeded | undefined>;
   /** Adds a file, unless it would pass `limits` (checked in the same transaction). */
   insertFileWithin(file: FileRecord, options: InsertOptions): Promise<LimitExceeded | undefined>;
   /** Applies `patch` to a file (and spends `options.spendToken` in the same transaction); undefined when there is none. */
   updateFile(id: string, patch: FilePatch, options?: { spendToken?: string }): Promise<Written<FileRecord> | undefined>;
+  /**
+   * Deletes an image and its upload-token record in one transaction; returns
+   * the row as it was, or undefined when there was none. Its bytes are the
+   * caller's to remove, after this commits.
+   */
+  deleteImage(id: string): Promise<ImageRecord | undefined>;
+  /** As {@link deleteImage}, for a file. */
+  deleteFile(id: string): Promise<FileRecord | undefined>;
+  /**
+   * Sets the ordering of each listed image of `productId`, in one transaction;
+   * an image whose ordering does not change keeps its `updatedAt`. False, with
+   * nothing changed, when any of them is no longer an image of that product.
+   */
+  setOrderings(productId: string, orderings: readonly { id: string; ordering: number }[]): Promise<boolean>;
   /** Adds rows as they are, in one transaction (seeding catalogues for tests and benchmarks). */
   insertAll(rows: { images?: readonly ImageRecord[]; files?: readonly FileRecord[] }): Promise<void>;
 

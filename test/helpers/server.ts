@@ -123,6 +123,29 @@ export const CONFIRM_FILE_UPLOAD = `mutation($id: ID!) {
   }
 }`;
 
+export const DELETE_IMAGE = `mutation($id: ID!) {
+  deleteImage(input: { id: $id }) {
+    deletedImageId
+    product { id thumbnail { id } images(includePending: true) { id } }
+    userErrors { code message field provider retryable }
+  }
+}`;
+
+export const DELETE_FILE = `mutation($id: ID!) {
+  deleteFile(input: { id: $id }) {
+    deletedFileId
+    product { id files(includePending: true) { id } }
+    userErrors { code message field provider retryable }
+  }
+}`;
+
+export const REORDER_IMAGES = `mutation($input: ReorderImagesInput!) {
+  reorderImages(input: $input) {
+    product { id images(includeDisabled: true) { id ordering } }
+    userErrors { code message field provider retryable }
+  }
+}`;
+
 /** PUTs bytes to an upload target with exactly the headers it names. */
 export async function putBytes(
   target: { url: string; headers: { name: string; value: string }[] },

@@ -123,6 +123,7 @@ describe('the capability table', () => {
     );
     for (const name of ['DODO_PAYMENTS', 'SUPEROFFICE']) expect(byName[name].capabilities).toContain('CONFIRM_UPLOAD');
     expect(byName.KELVIQ.capabilities.sort()).toEqual([
+      'REORDER_IMAGES',
       'SET_THUMBNAIL',
       'UPDATE_ENABLED',
       'UPDATE_NAME',
@@ -154,6 +155,13 @@ describe('capabilities are declared once', () => {
       const uploads =
         provider.capabilities.has('REQUEST_IMAGE_UPLOAD') || provider.capabilities.has('REQUEST_FILE_UPLOAD');
       expect(provider.capabilities.has('CONFIRM_UPLOAD')).toBe(uploads);
+      // A gallery can be reordered where there is one and its orderings can be stored.
+      const gallery = !provider.singleImage && provider.capabilities.has('UPDATE_ORDERING');
+      expect(provider.capabilities.has('REORDER_IMAGES')).toBe(gallery);
+      // Only LOCAL deletes what has bytes: the remote providers' references have no delete operation.
+      expect(provider.capabilities.has('DELETE_IMAGE')).toBe(name === 'LOCAL');
+      expect(provider.capabilities.has('DELETE_FILE')).toBe(name === 'LOCAL');
+      expect(typeof provider.discardImage === 'function').toBe(name === 'LOCAL');
       // Taking file bytes at the subgraph's own URLs is a way of offering file uploads, never more.
       if (provider.writeFile) expect(provider.capabilities.has('REQUEST_FILE_UPLOAD')).toBe(true);
     },

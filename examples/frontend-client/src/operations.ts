@@ -43,3 +43,43 @@ export const ImageStatus = graphql(`
     }
   }
 `);
+
+/** Remove an image; its URLs answer 404 afterwards. */
+export const DeleteImage = graphql(`
+  mutation DeleteImage($id: ID!) {
+    deleteImage(input: { id: $id }) {
+      deletedImageId
+      product {
+        id
+        images {
+          id
+        }
+      }
+      userErrors {
+        code
+        message
+        field
+      }
+    }
+  }
+`);
+
+/** Put a product's images in a new order: the listed ones first, the rest after them. */
+export const ReorderImages = graphql(`
+  mutation ReorderImages($productId: ID!, $imageIds: [ID!]!) {
+    reorderImages(input: { productId: $productId, imageIds: $imageIds }) {
+      product {
+        id
+        images {
+          id
+          ordering
+        }
+      }
+      userErrors {
+        code
+        message
+        field
+      }
+    }
+  }
+`);

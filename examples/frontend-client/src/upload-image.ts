@@ -42,8 +42,8 @@ export class ImageUploadError extends Error {
   }
 }
 
-/** Sends one typed GraphQL operation; the result type comes from the generated document. */
-async function execute<TResult, TVariables>(
+/** Sends one typed GraphQL operation; the result type comes from the generated document. A GraphQL or HTTP error rejects with {@link ImageUploadError}. */
+export async function execute<TResult, TVariables>(
   options: Pick<UploadImageOptions, 'endpoint' | 'headers'>,
   document: TypedDocumentNode<TResult, TVariables>,
   variables: TVariables,

@@ -48,6 +48,40 @@ export type ConfirmUploadInput = {
   id: Scalars['ID']['input'];
 };
 
+/** Delete a downloadable file. */
+export type DeleteFileInput = {
+  /** The file's global id. */
+  id: Scalars['ID']['input'];
+};
+
+/** The result of `deleteFile`. */
+export type DeleteFilePayload = {
+  __typename?: 'DeleteFilePayload';
+  /** The id of the file that was deleted. */
+  deletedFileId?: Maybe<Scalars['ID']['output']>;
+  /** The file's product, as it is now. */
+  product?: Maybe<Product>;
+  /** Why the file was not deleted, if it was not; nothing was changed then. */
+  userErrors: Array<MediaUserError>;
+};
+
+/** Delete an image. */
+export type DeleteImageInput = {
+  /** The image's global id. */
+  id: Scalars['ID']['input'];
+};
+
+/** The result of `deleteImage`. */
+export type DeleteImagePayload = {
+  __typename?: 'DeleteImagePayload';
+  /** The id of the image that was deleted. */
+  deletedImageId?: Maybe<Scalars['ID']['output']>;
+  /** The image's product, as it is now. */
+  product?: Maybe<Product>;
+  /** Why the image was not deleted, if it was not; nothing was changed then. */
+  userErrors: Array<MediaUserError>;
+};
+
 /** One HTTP header. */
 export type HttpHeader = {
   __typename?: 'HttpHeader';
@@ -85,10 +119,16 @@ export type ImageVariantKind =
 export type MediaCapability =
   /** `confirmImageUpload`/`confirmFileUpload` take a client's word that its PUT to an upload target succeeded. */
   | 'CONFIRM_UPLOAD'
+  /** `deleteFile` removes a file with bytes (a placeholder without bytes can be deleted at any provider). */
+  | 'DELETE_FILE'
+  /** `deleteImage` removes an image with bytes (a placeholder without bytes can be deleted at any provider). */
+  | 'DELETE_IMAGE'
   /** `updateImage(input: { sourceUrl })` replaces the image's bytes from a URL. */
   | 'IMAGE_FROM_URL'
   /** Renditions other than the original are available. */
   | 'IMAGE_VARIANTS'
+  /** `reorderImages` puts a product's images in a new order. */
+  | 'REORDER_IMAGES'
   /** `updateImage(input: { file })` replaces the image's bytes. */
   | 'REPLACE_IMAGE_FILE'
   /** `requestFileUpload` hands out an upload target. */
@@ -197,6 +237,19 @@ export type Mutation = {
    * `READY` on the client's word. For uploads the subgraph received itself, it answers the image as it is.
    */
   confirmImageUpload: ConfirmImageUploadPayload;
+  /** Delete a file, as `deleteImage` deletes an image. */
+  deleteFile: DeleteFilePayload;
+  /**
+   * Delete an image (LOCAL; at any provider, a placeholder that never received bytes): the row goes in one transaction,
+   * its bytes right after, and its URLs answer 404 from then on. Deleting the thumbnail leaves the product without one.
+   */
+  deleteImage: DeleteImagePayload;
+  /**
+   * Give a product's images of one provider the orderings 0, 1, 2, ...: `imageIds` first, in that order, the others after
+   * them in their present order. LOCAL does it in one transaction; Kelviq and Salla get one call per image whose position
+   * changes, in order, stopping at the first refusal (the payload then holds the product as it is and the error).
+   */
+  reorderImages: ReorderImagesPayload;
   /** Hand out an upload target for a new downloadable file of a product. */
   requestFileUpload: RequestFileUploadPayload;
   /** Hand out an upload target for a new image of a product, or for new bytes of an existing image. */
@@ -215,6 +268,21 @@ export type MutationConfirmFileUploadArgs = {
 
 export type MutationConfirmImageUploadArgs = {
   input: ConfirmUploadInput;
+};
+
+
+export type MutationDeleteFileArgs = {
+  input: DeleteFileInput;
+};
+
+
+export type MutationDeleteImageArgs = {
+  input: DeleteImageInput;
+};
+
+
+export type MutationReorderImagesArgs = {
+  input: ReorderImagesInput;
 };
 
 
@@ -360,6 +428,25 @@ export type QueryProductImageArgs = {
 
 export type QueryProductMediaArgs = {
   productId: Scalars['ID']['input'];
+};
+
+/** Put a product's images of one provider in a new order. */
+export type ReorderImagesInput = {
+  /** Global ids of the product's images in the new order; the product's other images of the provider follow in their present order. */
+  imageIds: Array<Scalars['ID']['input']>;
+  /** The product whose images are reordered. */
+  productId: Scalars['ID']['input'];
+  /** The provider whose images these are; by default the provider of the ids (or the default provider when none are given). */
+  provider?: InputMaybe<MediaProvider>;
+};
+
+/** The result of `reorderImages`. */
+export type ReorderImagesPayload = {
+  __typename?: 'ReorderImagesPayload';
+  /** The product as it is now (after a partial reorder at a remote provider too). */
+  product?: Maybe<Product>;
+  /** Why the order was refused or where a remote provider stopped; `field` names the image's place in `imageIds`. */
+  userErrors: Array<MediaUserError>;
 };
 
 /** Ask for somewhere to upload a product file's bytes. */
@@ -587,6 +674,10 @@ export type ResolversTypes = ResolversObject<{
   ConfirmUploadInput: ConfirmUploadInput;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
+  DeleteFileInput: DeleteFileInput;
+  DeleteFilePayload: ResolverTypeWrapper<Omit<DeleteFilePayload, 'product' | 'userErrors'> & { product?: Maybe<ResolversTypes['Product']>, userErrors: Array<ResolversTypes['MediaUserError']> }>;
+  DeleteImageInput: DeleteImageInput;
+  DeleteImagePayload: ResolverTypeWrapper<Omit<DeleteImagePayload, 'product' | 'userErrors'> & { product?: Maybe<ResolversTypes['Product']>, userErrors: Array<ResolversTypes['MediaUserError']> }>;
   HttpHeader: ResolverTypeWrapper<HttpHeader>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   ImageVariant: ResolverTypeWrapper<StoredVariant>;
@@ -605,6 +696,8 @@ export type ResolversTypes = ResolversObject<{
   Float: ResolverTypeWrapper<Scalars['Float']['output']>;
   ProductImage: ResolverTypeWrapper<ImageRecord>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  ReorderImagesInput: ReorderImagesInput;
+  ReorderImagesPayload: ResolverTypeWrapper<Omit<ReorderImagesPayload, 'product' | 'userErrors'> & { product?: Maybe<ResolversTypes['Product']>, userErrors: Array<ResolversTypes['MediaUserError']> }>;
   RequestFileUploadInput: RequestFileUploadInput;
   RequestFileUploadPayload: ResolverTypeWrapper<Omit<RequestFileUploadPayload, 'file' | 'upload' | 'userErrors'> & { file?: Maybe<ResolversTypes['ProductFile']>, upload?: Maybe<ResolversTypes['UploadTarget']>, userErrors: Array<ResolversTypes['MediaUserError']> }>;
   RequestImageUploadInput: RequestImageUploadInput;
@@ -624,6 +717,10 @@ export type ResolversParentTypes = ResolversObject<{
   ConfirmUploadInput: ConfirmUploadInput;
   ID: Scalars['ID']['output'];
   DateTime: Scalars['DateTime']['output'];
+  DeleteFileInput: DeleteFileInput;
+  DeleteFilePayload: Omit<DeleteFilePayload, 'product' | 'userErrors'> & { product?: Maybe<ResolversParentTypes['Product']>, userErrors: Array<ResolversParentTypes['MediaUserError']> };
+  DeleteImageInput: DeleteImageInput;
+  DeleteImagePayload: Omit<DeleteImagePayload, 'product' | 'userErrors'> & { product?: Maybe<ResolversParentTypes['Product']>, userErrors: Array<ResolversParentTypes['MediaUserError']> };
   HttpHeader: HttpHeader;
   String: Scalars['String']['output'];
   ImageVariant: StoredVariant;
@@ -637,6 +734,8 @@ export type ResolversParentTypes = ResolversObject<{
   Float: Scalars['Float']['output'];
   ProductImage: ImageRecord;
   Query: Record<PropertyKey, never>;
+  ReorderImagesInput: ReorderImagesInput;
+  ReorderImagesPayload: Omit<ReorderImagesPayload, 'product' | 'userErrors'> & { product?: Maybe<ResolversParentTypes['Product']>, userErrors: Array<ResolversParentTypes['MediaUserError']> };
   RequestFileUploadInput: RequestFileUploadInput;
   RequestFileUploadPayload: Omit<RequestFileUploadPayload, 'file' | 'upload' | 'userErrors'> & { file?: Maybe<ResolversParentTypes['ProductFile']>, upload?: Maybe<ResolversParentTypes['UploadTarget']>, userErrors: Array<ResolversParentTypes['MediaUserError']> };
   RequestImageUploadInput: RequestImageUploadInput;
@@ -662,6 +761,18 @@ export type ConfirmImageUploadPayloadResolvers<ContextType = GraphQLContext, Par
 export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
   name: 'DateTime';
 }
+
+export type DeleteFilePayloadResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['DeleteFilePayload'] = ResolversParentTypes['DeleteFilePayload']> = ResolversObject<{
+  deletedFileId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  product?: Resolver<Maybe<ResolversTypes['Product']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['MediaUserError']>, ParentType, ContextType>;
+}>;
+
+export type DeleteImagePayloadResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['DeleteImagePayload'] = ResolversParentTypes['DeleteImagePayload']> = ResolversObject<{
+  deletedImageId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  product?: Resolver<Maybe<ResolversTypes['Product']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['MediaUserError']>, ParentType, ContextType>;
+}>;
 
 export type HttpHeaderResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['HttpHeader'] = ResolversParentTypes['HttpHeader']> = ResolversObject<{
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -694,6 +805,9 @@ export type MediaUserErrorResolvers<ContextType = GraphQLContext, ParentType ext
 export type MutationResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
   confirmFileUpload?: Resolver<ResolversTypes['ConfirmFileUploadPayload'], ParentType, ContextType, RequireFields<MutationConfirmFileUploadArgs, 'input'>>;
   confirmImageUpload?: Resolver<ResolversTypes['ConfirmImageUploadPayload'], ParentType, ContextType, RequireFields<MutationConfirmImageUploadArgs, 'input'>>;
+  deleteFile?: Resolver<ResolversTypes['DeleteFilePayload'], ParentType, ContextType, RequireFields<MutationDeleteFileArgs, 'input'>>;
+  deleteImage?: Resolver<ResolversTypes['DeleteImagePayload'], ParentType, ContextType, RequireFields<MutationDeleteImageArgs, 'input'>>;
+  reorderImages?: Resolver<ResolversTypes['ReorderImagesPayload'], ParentType, ContextType, RequireFields<MutationReorderImagesArgs, 'input'>>;
   requestFileUpload?: Resolver<ResolversTypes['RequestFileUploadPayload'], ParentType, ContextType, RequireFields<MutationRequestFileUploadArgs, 'input'>>;
   requestImageUpload?: Resolver<ResolversTypes['RequestImageUploadPayload'], ParentType, ContextType, RequireFields<MutationRequestImageUploadArgs, 'input'>>;
   setThumbnail?: Resolver<ResolversTypes['SetThumbnailPayload'], ParentType, ContextType, RequireFields<MutationSetThumbnailArgs, 'input'>>;
@@ -754,6 +868,11 @@ export type QueryResolvers<ContextType = GraphQLContext, ParentType extends Reso
   productMedia?: Resolver<ResolversTypes['Product'], ParentType, ContextType, RequireFields<QueryProductMediaArgs, 'productId'>>;
 }>;
 
+export type ReorderImagesPayloadResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['ReorderImagesPayload'] = ResolversParentTypes['ReorderImagesPayload']> = ResolversObject<{
+  product?: Resolver<Maybe<ResolversTypes['Product']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['MediaUserError']>, ParentType, ContextType>;
+}>;
+
 export type RequestFileUploadPayloadResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['RequestFileUploadPayload'] = ResolversParentTypes['RequestFileUploadPayload']> = ResolversObject<{
   file?: Resolver<Maybe<ResolversTypes['ProductFile']>, ParentType, ContextType>;
   upload?: Resolver<Maybe<ResolversTypes['UploadTarget']>, ParentType, ContextType>;
@@ -792,6 +911,8 @@ export type Resolvers<ContextType = GraphQLContext> = ResolversObject<{
   ConfirmFileUploadPayload?: ConfirmFileUploadPayloadResolvers<ContextType>;
   ConfirmImageUploadPayload?: ConfirmImageUploadPayloadResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
+  DeleteFilePayload?: DeleteFilePayloadResolvers<ContextType>;
+  DeleteImagePayload?: DeleteImagePayloadResolvers<ContextType>;
   HttpHeader?: HttpHeaderResolvers<ContextType>;
   ImageVariant?: ImageVariantResolvers<ContextType>;
   MediaProviderInfo?: MediaProviderInfoResolvers<ContextType>;
@@ -801,6 +922,7 @@ export type Resolvers<ContextType = GraphQLContext> = ResolversObject<{
   ProductFile?: ProductFileResolvers<ContextType>;
   ProductImage?: ProductImageResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
+  ReorderImagesPayload?: ReorderImagesPayloadResolvers<ContextType>;
   RequestFileUploadPayload?: RequestFileUploadPayloadResolvers<ContextType>;
   RequestImageUploadPayload?: RequestImageUploadPayloadResolvers<ContextType>;
   SetThumbnailPayload?: SetThumbnailPayloadResolvers<ContextType>;

@@ -6,8 +6,8 @@ export function payload<T, P extends object>(result: Result<T>, onSuccess: (valu
   return result.ok ? { ...onSuccess(result.value), userErrors: [] } : { userErrors: [result.error] };
 }
 
-/** The `userErrors` of an outcome that holds a record beside its error (a confirmation whose bytes failed the checks). */
-export function confirmation(outcome: { error?: MediaError }): MediaError[] {
+/** The `userErrors` of an outcome that holds its result beside an error (a confirmation whose bytes failed the checks, a reorder a remote provider stopped). */
+export function userErrorsOf(outcome: { error?: MediaError }): MediaError[] {
   return outcome.error ? [outcome.error] : [];
 }
 

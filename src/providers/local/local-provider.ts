@@ -46,6 +46,9 @@ const LOCAL_CAPABILITIES: MediaCapability[] = [
   'SET_THUMBNAIL',
   'IMAGE_VARIANTS',
   'CONFIRM_UPLOAD',
+  'DELETE_IMAGE',
+  'DELETE_FILE',
+  'REORDER_IMAGES',
 ];
 
 export interface LocalProviderOptions {
@@ -76,6 +79,7 @@ export class LocalProvider implements MediaProviderAdapter {
   readonly name = 'LOCAL' as const;
   readonly singleImage = false;
   readonly configured = true;
+  readonly metadataInIndex = true;
   readonly capabilities: ReadonlySet<MediaCapability> = new Set(LOCAL_CAPABILITIES);
 
   /** Present only with direct uploads: otherwise every upload target is the subgraph's own. */
@@ -221,6 +225,14 @@ export class LocalProvider implements MediaProviderAdapter {
 
   downloadUrl(file: FileRecord): string | null {
     return file.blobKey ? this.options.links.create(file.blobKey, file.fileName) : null;
+  }
+
+  discardImage(image: ImageRecord): Promise<void> {
+    return this.discard(image.blobKey, null);
+  }
+
+  discardFile(file: FileRecord): Promise<void> {
+    return this.discard(file.blobKey, null);
   }
 
   discardImageRevision(before: ImageRecord, after: ImageRecord): Promise<void> {

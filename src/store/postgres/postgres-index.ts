@@ -208,9 +208,10 @@ export class PostgresMediaIndex implements MediaIndex {
     image: ImageRecord,
     patch: ImagePatch,
     options: { makeThumbnail?: boolean } & InsertOptions = {},
-  ): Promise<Written<ImageRecord> | LimitExceeded> {
+  ): Promise<Written<ImageRecord> | LimitExceeded | undefined> {
     return this.transaction(image.productId, async (client) => {
       if (!(await this.image(client, image.id))) {
+        if (options.spendToken !== undefined) return undefined;
         const placeholder = (patch.status ?? image.status) === 'AWAITING_UPLOAD';
         const exceeded =
           options.limits &&
@@ -227,6 +228,50 @@ export class PostgresMediaIndex implements MediaIndex {
       if (options.spendToken !== undefined) await this.spend(client, options.spendToken);
       return (await this.patchImage(client, image.id, patch, options))!;
     });
+  }
+
+  async deleteImage(id: string): Promise<ImageRecord | undefined> {
+    const existing = await this.getImage(id);
+    if (!existing) return undefined;
+    return this.transaction(existing.productId, async (client) => {
+      const before = await this.image(client, id);
+      if (!before) return undefined;
+      await client.query('DELETE FROM images WHERE id = $1', [id]);
+      await client.query('DELETE FROM upload_tokens WHERE target_id = $1', [id]);
+      return before;
+    });
+  }
+
+  async deleteFile(id: string): Promise<FileRecord | undefined> {
+    const existing = await this.getFile(id);
+    if (!existing) return undefined;
+    return this.transaction(existing.productId, async (client) => {
+      const before = await this.file(client, id);
+      if (!before) return undefined;
+      await client.query('DELETE FROM files WHERE id = $1', [id]);
+      await client.query('DELETE FROM upload_tokens WHERE target_id = $1', [id]);
+      return before;
+    });
+  }
+
+  async setOrderings(productId: string, orderings: readonly { id: string; ordering: number }[]): Promise<boolean> {
+    const now = new Date().toISOString();
+    try {
+      return await this.transaction(productId, async (client) => {
+        for (const { id, ordering } of orderings) {
+          const { rowCount } = await client.query(
+            `UPDATE images SET updated_at = CASE WHEN ordering = $1 THEN updated_at ELSE $2 END, ordering = $1
+             WHERE id = $3 AND product_id = $4`,
+            [clampOrdering(ordering), now, id, productId],
+          );
+          if (rowCount !== 1) throw new NothingChanged();
+        }
+        return true;
+      });
+    } catch (err) {
+      if (err instanceof NothingChanged) return false;
+      throw err;
+    }
   }
 
   insertFileWithin(file: FileRecord, options: InsertOptions): Promise<LimitExceeded | undefined> {
@@ -482,3 +527,6 @@ export class PostgresMediaIndex implements MediaIndex {
     return { before, after: (await this.image(client, id))! };
   }
 }
+
+/** Rolls a transaction back on purpose. */
+class NothingChanged extends Error {}

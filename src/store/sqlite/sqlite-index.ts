@@ -131,9 +131,10 @@ export class SqliteMediaIndex implements MediaIndex {
     image: ImageRecord,
     patch: ImagePatch,
     options: { makeThumbnail?: boolean } & InsertOptions = {},
-  ): Promise<Written<ImageRecord> | LimitExceeded> {
+  ): Promise<Written<ImageRecord> | LimitExceeded | undefined> {
     return this.write(() => {
       if (!this.image(image.id)) {
+        if (options.spendToken !== undefined) return undefined;
         const placeholder = (patch.status ?? image.status) === 'AWAITING_UPLOAD';
         const exceeded =
           options.limits &&
@@ -178,6 +179,47 @@ export class SqliteMediaIndex implements MediaIndex {
       this.update('files', id, patchColumns({ ...patch, updatedAt: new Date().toISOString() }, FILE_COLUMNS));
       return { before, after: this.file(id)! };
     });
+  }
+
+  async deleteImage(id: string): Promise<ImageRecord | undefined> {
+    return this.write(() => {
+      const before = this.image(id);
+      if (!before) return undefined;
+      this.db.prepare('DELETE FROM images WHERE id = ?').run(id);
+      this.db.prepare('DELETE FROM upload_tokens WHERE target_id = ?').run(id);
+      return before;
+    });
+  }
+
+  async deleteFile(id: string): Promise<FileRecord | undefined> {
+    return this.write(() => {
+      const before = this.file(id);
+      if (!before) return undefined;
+      this.db.prepare('DELETE FROM files WHERE id = ?').run(id);
+      this.db.prepare('DELETE FROM upload_tokens WHERE target_id = ?').run(id);
+      return before;
+    });
+  }
+
+  async setOrderings(productId: string, orderings: readonly { id: string; ordering: number }[]): Promise<boolean> {
+    const update = this.db.prepare(
+      `UPDATE images SET updated_at = CASE WHEN ordering = @ordering THEN updated_at ELSE @now END, ordering = @ordering
+       WHERE id = @id AND product_id = @productId`,
+    );
+    const now = new Date().toISOString();
+    try {
+      return this.write(() => {
+        for (const { id, ordering } of orderings) {
+          if (update.run({ id, ordering: clampOrdering(ordering), now, productId }).changes !== 1) {
+            throw new NothingChanged();
+          }
+        }
+        return true;
+      });
+    } catch (err) {
+      if (err instanceof NothingChanged) return false;
+      throw err;
+    }
   }
 
   async insertAll(rows: { images?: readonly ImageRecord[]; files?: readonly FileRecord[] }): Promise<void> {
@@ -356,3 +398,6 @@ export class SqliteMediaIndex implements MediaIndex {
     return { before, after: this.image(id)! };
   }
 }
+
+/** Rolls a transaction back on purpose. */
+class NothingChanged extends Error {}
