@@ -105,6 +105,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     pendingUploadGraceSeconds: config.pendingUploadGraceSeconds,
     sweepIntervalSeconds: config.sweepIntervalSeconds,
     leftoverGraceSeconds: config.leftoverGraceSeconds,
+    revisionGraceSeconds: config.revisionGraceSeconds,
   });
   await housekeeping.init();
   const signer = new Signer(await signingSecret(index, dataDir, config.signingSecret, newSigningSecret));

@@ -81,6 +81,8 @@ export interface Config {
    * revision or an upload claim still in progress must be before a sweep takes it.
    */
   leftoverGraceSeconds: number;
+  /** How long a replaced revision's URLs keep working before the sweep removes its bytes. */
+  revisionGraceSeconds: number;
   /** Where the index and LOCAL's bytes live (contract section 9). */
   store: StoreSettings;
 }
@@ -145,6 +147,7 @@ const envSchema = z.object({
   MEDIA_MAX_PENDING_UPLOADS_PER_PRODUCT: int(1, 100_000, 20),
   MEDIA_PENDING_UPLOAD_GRACE_SECONDS: int(0, 30 * 24 * 3600, 3600),
   MEDIA_SWEEP_INTERVAL_SECONDS: int(1, 24 * 3600, 300),
+  MEDIA_REVISION_GRACE_SECONDS: int(0, 365 * 24 * 3600, 86400),
   MEDIA_MAX_RESPONSE_BYTES: int(1024, GRAPHQL_INT_MAX, 64 * 1024 * 1024),
   MEDIA_UPLOAD_IDLE_TIMEOUT_MS: int(100, 3600_000, 30_000),
   MEDIA_PROCESSING_CONCURRENCY: int(1, 256, os.availableParallelism()),
@@ -263,6 +266,7 @@ export function loadConfig(env: Environment = process.env): Config {
     maxImagePages: e.MEDIA_MAX_IMAGE_PAGES,
     minFreeBytes: e.MEDIA_MIN_FREE_BYTES,
     leftoverGraceSeconds: e.MEDIA_LEFTOVER_GRACE_SECONDS,
+    revisionGraceSeconds: e.MEDIA_REVISION_GRACE_SECONDS,
     store,
     providers: {
       dodoPayments: dodoPaymentsSettings(e),

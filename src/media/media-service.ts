@@ -204,8 +204,7 @@ export class MediaService {
     });
     if (!saved) {
       // Deleted while its bytes were arriving: what the provider just stored for it goes too.
-      const stored = { ...image, blobKey: patch.blobKey ?? null };
-      await provider.discardImageRevision?.(stored, { ...image, blobKey: null });
+      if (patch.blobKey) await provider.discardBlobs?.([patch.blobKey]);
       return fail('NOT_FOUND', 'The image was deleted while its bytes were being stored');
     }
     return 'limitExceeded' in saved ? limitFailure(saved) : ok(saved);
@@ -492,7 +491,6 @@ export class MediaService {
       if (changes.thumbnail === false) patch.isThumbnail = false;
       const saved = await this.recordImage(provider, image, patch, changes.thumbnail === true);
       if (!saved.ok) return saved;
-      await provider.discardImageRevision?.(saved.value.before, saved.value.after);
       return ok(saved.value.after);
     }, bringsBytes);
   }
@@ -537,8 +535,8 @@ export class MediaService {
     if (!image) return fail('NOT_FOUND', 'No such image', { field });
     const deleted = await this.options.index.deleteImage(image.id);
     if (!deleted) return fail('NOT_FOUND', 'No such image', { field });
-    await provider.discardImage?.(deleted);
-    return ok(deleted);
+    await provider.discardBlobs?.(deleted.blobKeys);
+    return ok(deleted.record);
   }
 
   /** `deleteFile`: as {@link deleteImage}, for a file. */
@@ -555,8 +553,8 @@ export class MediaService {
     if (!file) return fail('NOT_FOUND', 'No such file', { field });
     const deleted = await this.options.index.deleteFile(file.id);
     if (!deleted) return fail('NOT_FOUND', 'No such file', { field });
-    await provider.discardFile?.(deleted);
-    return ok(deleted);
+    await provider.discardBlobs?.(deleted.blobKeys);
+    return ok(deleted.record);
   }
 
   /**

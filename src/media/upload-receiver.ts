@@ -322,7 +322,6 @@ export class UploadReceiver {
         if (!written.ok) return written;
         const saved = await this.deps.recordImage(provider, image, written.value, { spendToken: spec.tokenId });
         if (!saved.ok) return saved;
-        await provider.discardImageRevision?.(saved.value.before, saved.value.after);
         return ok(saved.value.after);
       }
       if (sniffed && spec.contentType && sniffed !== spec.contentType) {
@@ -345,13 +344,9 @@ export class UploadReceiver {
       );
       if (!saved) {
         // Deleted while its bytes were arriving: what the provider just stored for it goes too.
-        await provider.discardFileRevision?.(
-          { ...file, blobKey: written.value.blobKey ?? null },
-          { ...file, blobKey: null },
-        );
+        if (written.value.blobKey) await provider.discardBlobs?.([written.value.blobKey]);
         return fail('NOT_FOUND', 'The upload target no longer exists');
       }
-      await provider.discardFileRevision?.(saved.before, saved.after);
       return ok(saved.after);
     });
   }

@@ -127,12 +127,13 @@ export interface MediaProviderAdapter {
   directUpload?(ownerId: string, tokenId: string): Promise<DirectUpload | undefined>;
   /** A link to download a stored file, when the provider makes its own (LOCAL's signed links). */
   downloadUrl?(file: FileRecord): string | null;
-  /** Removes a deleted image's or file's bytes, after its row is gone (LOCAL). */
-  discardImage?(image: ImageRecord): Promise<void>;
-  discardFile?(file: FileRecord): Promise<void>;
-  /** Removes what a replaced revision left behind, after the index moved on (best effort). */
-  discardImageRevision?(before: ImageRecord, after: ImageRecord): Promise<void>;
-  discardFileRevision?(before: FileRecord, after: FileRecord): Promise<void>;
+  /**
+   * Removes stored bytes no row names any more, after the index moved on
+   * (LOCAL): a deleted image's or file's revisions, or a revision stored for a
+   * row deleted meanwhile. A replaced revision is not discarded at once: the
+   * index retires it, and the sweep removes it after `MEDIA_REVISION_GRACE_SECONDS`.
+   */
+  discardBlobs?(blobKeys: readonly string[]): Promise<void>;
 }
 
 /** The capability a metadata field needs, for refusing fields a provider cannot store. */

@@ -29,6 +29,12 @@ export type LimitExceeded = { limitExceeded: 'images' | 'pendingUploads'; limit:
 /** The read statements the index runs, by kind; a batched load is one statement. */
 export type ReadKind = 'imagesByProduct' | 'imagesById' | 'filesByProduct' | 'filesById';
 
+/** A deleted row and every blob key it held: its current bytes and its retired revisions. */
+export interface Deleted<T> {
+  record: T;
+  blobKeys: string[];
+}
+
 /** A row as a write left it, and as it was before (so the caller can drop a replaced revision). */
 export interface Written<T> {
   before: T;
@@ -99,13 +105,21 @@ export interface MediaIndex {
   /** Applies `patch` to a file (and spends `options.spendToken` in the same transaction); undefined when there is none. */
   updateFile(id: string, patch: FilePatch, options?: { spendToken?: string }): Promise<Written<FileRecord> | undefined>;
   /**
-   * Deletes an image and its upload-token record in one transaction; returns
-   * the row as it was, or undefined when there was none. Its bytes are the
+   * Deletes an image, its upload-token record and its retired revisions in
+   * one transaction; returns the row as it was and every blob key it held
+   * (current and retired), or undefined when there was none. The bytes are the
    * caller's to remove, after this commits.
    */
-  deleteImage(id: string): Promise<ImageRecord | undefined>;
+  deleteImage(id: string): Promise<Deleted<ImageRecord> | undefined>;
   /** As {@link deleteImage}, for a file. */
-  deleteFile(id: string): Promise<FileRecord | undefined>;
+  deleteFile(id: string): Promise<Deleted<FileRecord> | undefined>;
+  /**
+   * Forgets the revisions retired before `retiredBefore` (Unix seconds) and
+   * returns their blob keys, whose bytes the caller then removes. A write that
+   * moves a row to a new blob key retires the old one in its transaction, so
+   * it stays referenced (and served) until then.
+   */
+  takeRetiredBlobKeys(retiredBefore: number): Promise<string[]>;
   /**
    * Sets the ordering of each listed image of `productId`, in one transaction;
    * an image whose ordering does not change keeps its `updatedAt`. False, with
@@ -146,7 +160,7 @@ export interface MediaIndex {
    */
   sweepUploadClaims(expiredBefore: number, releaseInProgress: boolean): Promise<void>;
 
-  /** The blob key of every row that names stored bytes (images and files), for the orphan sweep. */
+  /** Every blob key a row names or a retired revision holds (images and files), for the orphan sweep. */
   referencedBlobKeys(): Promise<Set<string>>;
 
   /** The key for signed URLs shared by every process on this index: stored once, the first `generate()` wins. */

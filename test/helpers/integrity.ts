@@ -13,7 +13,7 @@ export interface StoreReport {
   missing: string[];
   /** Rows whose stored bytes do not hash to the stored sha256. */
   mismatched: string[];
-  /** Revision folders no row names. */
+  /** Revision folders no row names and no retired revision (kept for `MEDIA_REVISION_GRACE_SECONDS`) holds. */
   orphans: string[];
   /** Temporary files left in the store or its local scratch folder. */
   temporary: string[];
@@ -34,6 +34,7 @@ export async function inspectStore(dataDir: string): Promise<StoreReport> {
     `SELECT id, 'image' AS kind, blob_key, sha256 FROM images WHERE blob_key IS NOT NULL
      UNION ALL SELECT id, 'file' AS kind, blob_key, sha256 FROM files WHERE blob_key IS NOT NULL`,
   );
+  const retired = await queryIndex<{ blob_key: string }>(dataDir, 'SELECT blob_key FROM retired_blobs');
   const extraThumbnails = (
     await queryIndex<{ product_id: string }>(
       dataDir,
@@ -53,7 +54,7 @@ export async function inspectStore(dataDir: string): Promise<StoreReport> {
   await withStore(dataDir, async ({ storage }) => {
     const objects = new Set<string>();
     for (const kind of REVISION_KINDS) for await (const object of storage.list(kind)) objects.add(object.key);
-    const referenced = new Set<string>();
+    const referenced = new Set<string>(retired.flatMap((row) => revisionFoldersOf(row.blob_key)));
     for (const row of rows) {
       const folders = revisionFoldersOf(row.blob_key);
       for (const folder of folders) referenced.add(folder);

@@ -161,7 +161,7 @@ describe('capabilities are declared once', () => {
       // Only LOCAL deletes what has bytes: the remote providers' references have no delete operation.
       expect(provider.capabilities.has('DELETE_IMAGE')).toBe(name === 'LOCAL');
       expect(provider.capabilities.has('DELETE_FILE')).toBe(name === 'LOCAL');
-      expect(typeof provider.discardImage === 'function').toBe(name === 'LOCAL');
+      expect(typeof provider.discardBlobs === 'function').toBe(name === 'LOCAL');
       // Taking file bytes at the subgraph's own URLs is a way of offering file uploads, never more.
       if (provider.writeFile) expect(provider.capabilities.has('REQUEST_FILE_UPLOAD')).toBe(true);
     },

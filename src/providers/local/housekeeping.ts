@@ -21,12 +21,15 @@ export interface HousekeepingOptions {
    * commit can take, so work in flight on another replica is never swept.
    */
   leftoverGraceSeconds: number;
+  /** How long a replaced revision is kept, so pages and caches holding its URLs do not break (`MEDIA_REVISION_GRACE_SECONDS`). */
+  revisionGraceSeconds: number;
 }
 
 /**
  * LOCAL's housekeeping, with an `init`/`close` lifecycle. It removes what a
  * crash leaves (upload claims still in progress, temporary files, revisions
- * no row names) and placeholders whose upload URL expired a grace period ago.
+ * no row names), replaced revisions once `revisionGraceSeconds` have passed,
+ * and placeholders whose upload URL expired a grace period ago.
  * On a store only this process uses, the crash leftovers go at start-up,
  * before any request; on a shared one (several replicas) only those older
  * than `leftoverGraceSeconds`, at start-up and every
@@ -75,9 +78,23 @@ export class Housekeeping {
       temporary = await storage.sweepTemporary(beforeDate);
       orphans = await this.sweepOrphanRevisions(beforeDate);
     }
+    const revisions = await this.sweepRetiredRevisions(now - this.options.revisionGraceSeconds);
     const placeholders = await index.sweepExpiredPlaceholders(now - this.options.pendingUploadGraceSeconds, now);
     if (temporary + orphans > 0) logger.info({ temporary, orphans }, 'crash leftovers removed');
+    if (revisions > 0) logger.info({ removed: revisions }, 'replaced revisions past their grace removed');
     if (placeholders.length > 0) logger.info({ removed: placeholders.length }, 'expired upload placeholders removed');
+  }
+
+  /**
+   * Removes the bytes of revisions replaced before `retiredBefore` (Unix
+   * seconds). Their records go first: a crash before the bytes are gone
+   * leaves folders no row names, which the orphan sweep takes.
+   */
+  private async sweepRetiredRevisions(retiredBefore: number): Promise<number> {
+    const { index, storage } = this.options;
+    const keys = await index.takeRetiredBlobKeys(retiredBefore);
+    for (const key of keys) for (const folder of revisionFoldersOf(key)) await storage.removeFolder(folder);
+    return keys.length;
   }
 
   /**

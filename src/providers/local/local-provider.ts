@@ -227,25 +227,10 @@ export class LocalProvider implements MediaProviderAdapter {
     return file.blobKey ? this.options.links.create(file.blobKey, file.fileName) : null;
   }
 
-  discardImage(image: ImageRecord): Promise<void> {
-    return this.discard(image.blobKey, null);
-  }
-
-  discardFile(file: FileRecord): Promise<void> {
-    return this.discard(file.blobKey, null);
-  }
-
-  discardImageRevision(before: ImageRecord, after: ImageRecord): Promise<void> {
-    return this.discard(before.blobKey, after.blobKey);
-  }
-
-  discardFileRevision(before: FileRecord, after: FileRecord): Promise<void> {
-    return this.discard(before.blobKey, after.blobKey);
-  }
-
-  private async discard(before: string | null, after: string | null): Promise<void> {
-    if (!before || before === after) return;
-    for (const folder of revisionFoldersOf(before)) await this.options.storage.removeFolder(folder);
+  async discardBlobs(blobKeys: readonly string[]): Promise<void> {
+    for (const blobKey of blobKeys) {
+      for (const folder of revisionFoldersOf(blobKey)) await this.options.storage.removeFolder(folder);
+    }
   }
 
   /**

@@ -96,6 +96,20 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
       ALTER TABLE files ADD COLUMN failure_reason TEXT;
     `,
   },
+  {
+    version: 3,
+    name: 'retired revisions',
+    sql: `
+      -- A replaced revision's blob key, kept (and served) until MEDIA_REVISION_GRACE_SECONDS after it was retired.
+      CREATE TABLE retired_blobs (
+        blob_key   TEXT PRIMARY KEY,
+        owner_id   TEXT NOT NULL,
+        retired_at BIGINT NOT NULL
+      );
+      CREATE INDEX retired_blobs_by_owner ON retired_blobs (owner_id);
+      CREATE INDEX retired_blobs_by_time ON retired_blobs (retired_at);
+    `,
+  },
 ];
 
 /** The version a fully migrated database has. */

@@ -8,6 +8,7 @@ import {
   type FilePatch,
   type ImagePatch,
   type InsertOptions,
+  type Deleted,
   type LimitExceeded,
   type MediaIndex,
   type ProductLimits,
@@ -230,7 +231,7 @@ export class PostgresMediaIndex implements MediaIndex {
     });
   }
 
-  async deleteImage(id: string): Promise<ImageRecord | undefined> {
+  async deleteImage(id: string): Promise<Deleted<ImageRecord> | undefined> {
     const existing = await this.getImage(id);
     if (!existing) return undefined;
     return this.transaction(existing.productId, async (client) => {
@@ -238,11 +239,12 @@ export class PostgresMediaIndex implements MediaIndex {
       if (!before) return undefined;
       await client.query('DELETE FROM images WHERE id = $1', [id]);
       await client.query('DELETE FROM upload_tokens WHERE target_id = $1', [id]);
-      return before;
+      const retired = await this.dropRetired(client, id);
+      return { record: before, blobKeys: before.blobKey ? [before.blobKey, ...retired] : retired };
     });
   }
 
-  async deleteFile(id: string): Promise<FileRecord | undefined> {
+  async deleteFile(id: string): Promise<Deleted<FileRecord> | undefined> {
     const existing = await this.getFile(id);
     if (!existing) return undefined;
     return this.transaction(existing.productId, async (client) => {
@@ -250,7 +252,8 @@ export class PostgresMediaIndex implements MediaIndex {
       if (!before) return undefined;
       await client.query('DELETE FROM files WHERE id = $1', [id]);
       await client.query('DELETE FROM upload_tokens WHERE target_id = $1', [id]);
-      return before;
+      const retired = await this.dropRetired(client, id);
+      return { record: before, blobKeys: before.blobKey ? [before.blobKey, ...retired] : retired };
     });
   }
 
@@ -302,6 +305,7 @@ export class PostgresMediaIndex implements MediaIndex {
       const before = await this.file(client, id);
       if (!before) return undefined;
       if (options.spendToken !== undefined) await this.spend(client, options.spendToken);
+      await this.retireReplaced(client, id, before.blobKey, patch.blobKey);
       await this.update(
         client,
         'files',
@@ -390,10 +394,19 @@ export class PostgresMediaIndex implements MediaIndex {
     ]);
   }
 
+  async takeRetiredBlobKeys(retiredBefore: number): Promise<string[]> {
+    const { rows } = await this.pool.query<{ blob_key: string }>(
+      'DELETE FROM retired_blobs WHERE retired_at < $1 RETURNING blob_key',
+      [retiredBefore],
+    );
+    return rows.map((row) => row.blob_key);
+  }
+
   async referencedBlobKeys(): Promise<Set<string>> {
     const { rows } = await this.pool.query<{ blob_key: string }>(
       `SELECT blob_key FROM images WHERE blob_key IS NOT NULL
-       UNION ALL SELECT blob_key FROM files WHERE blob_key IS NOT NULL`,
+       UNION ALL SELECT blob_key FROM files WHERE blob_key IS NOT NULL
+       UNION ALL SELECT blob_key FROM retired_blobs`,
     );
     return new Set(rows.map((row) => row.blob_key));
   }
@@ -442,6 +455,29 @@ export class PostgresMediaIndex implements MediaIndex {
     } finally {
       client.release();
     }
+  }
+
+  /** Keeps a blob key a write moves away from, until the revision grace has passed. */
+  private async retireReplaced(
+    client: pg.PoolClient,
+    ownerId: string,
+    before: string | null,
+    after: string | null | undefined,
+  ): Promise<void> {
+    if (!before || after === undefined || after === before) return;
+    await client.query(
+      'INSERT INTO retired_blobs (blob_key, owner_id, retired_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING',
+      [before, ownerId, Math.floor(Date.now() / 1000)],
+    );
+  }
+
+  /** Deletes the retired revisions of a row, inside the caller's transaction; returns their keys. */
+  private async dropRetired(client: pg.PoolClient, ownerId: string): Promise<string[]> {
+    const { rows } = await client.query<{ blob_key: string }>(
+      'DELETE FROM retired_blobs WHERE owner_id = $1 RETURNING blob_key',
+      [ownerId],
+    );
+    return rows.map((row) => row.blob_key);
   }
 
   private async spend(client: pg.PoolClient, tokenId: string): Promise<void> {
@@ -523,6 +559,7 @@ export class PostgresMediaIndex implements MediaIndex {
       );
       changes.isThumbnail = true;
     }
+    await this.retireReplaced(client, id, before.blobKey, changes.blobKey);
     await this.update(client, 'images', id, patchColumns(changes, IMAGE_COLUMNS));
     return { before, after: (await this.image(client, id))! };
   }

@@ -109,4 +109,18 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE files ADD COLUMN failure_reason TEXT;
     `,
   },
+  {
+    version: 5,
+    name: 'retired revisions',
+    sql: `
+      -- A replaced revision's blob key, kept (and served) until MEDIA_REVISION_GRACE_SECONDS after it was retired.
+      CREATE TABLE retired_blobs (
+        blob_key   TEXT PRIMARY KEY,
+        owner_id   TEXT NOT NULL,
+        retired_at INTEGER NOT NULL
+      );
+      CREATE INDEX retired_blobs_by_owner ON retired_blobs (owner_id);
+      CREATE INDEX retired_blobs_by_time ON retired_blobs (retired_at);
+    `,
+  },
 ];

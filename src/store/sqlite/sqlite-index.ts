@@ -10,6 +10,7 @@ import {
   type FilePatch,
   type ImagePatch,
   type InsertOptions,
+  type Deleted,
   type LimitExceeded,
   type MediaIndex,
   type ProductLimits,
@@ -176,28 +177,31 @@ export class SqliteMediaIndex implements MediaIndex {
       const before = this.file(id);
       if (!before) return undefined;
       if (options.spendToken !== undefined) this.spend(options.spendToken);
+      this.retireReplaced(id, before.blobKey, patch.blobKey);
       this.update('files', id, patchColumns({ ...patch, updatedAt: new Date().toISOString() }, FILE_COLUMNS));
       return { before, after: this.file(id)! };
     });
   }
 
-  async deleteImage(id: string): Promise<ImageRecord | undefined> {
+  async deleteImage(id: string): Promise<Deleted<ImageRecord> | undefined> {
     return this.write(() => {
       const before = this.image(id);
       if (!before) return undefined;
       this.db.prepare('DELETE FROM images WHERE id = ?').run(id);
       this.db.prepare('DELETE FROM upload_tokens WHERE target_id = ?').run(id);
-      return before;
+      const retired = this.dropRetired(id);
+      return { record: before, blobKeys: before.blobKey ? [before.blobKey, ...retired] : retired };
     });
   }
 
-  async deleteFile(id: string): Promise<FileRecord | undefined> {
+  async deleteFile(id: string): Promise<Deleted<FileRecord> | undefined> {
     return this.write(() => {
       const before = this.file(id);
       if (!before) return undefined;
       this.db.prepare('DELETE FROM files WHERE id = ?').run(id);
       this.db.prepare('DELETE FROM upload_tokens WHERE target_id = ?').run(id);
-      return before;
+      const retired = this.dropRetired(id);
+      return { record: before, blobKeys: before.blobKey ? [before.blobKey, ...retired] : retired };
     });
   }
 
@@ -296,11 +300,22 @@ export class SqliteMediaIndex implements MediaIndex {
       .run(expiredBefore, releaseInProgress ? 1 : 0);
   }
 
+  async takeRetiredBlobKeys(retiredBefore: number): Promise<string[]> {
+    return this.write(
+      () =>
+        this.db
+          .prepare('DELETE FROM retired_blobs WHERE retired_at < ? RETURNING blob_key')
+          .pluck()
+          .all(retiredBefore) as string[],
+    );
+  }
+
   async referencedBlobKeys(): Promise<Set<string>> {
     const keys = this.db
       .prepare(
         `SELECT blob_key FROM images WHERE blob_key IS NOT NULL
-         UNION ALL SELECT blob_key FROM files WHERE blob_key IS NOT NULL`,
+         UNION ALL SELECT blob_key FROM files WHERE blob_key IS NOT NULL
+         UNION ALL SELECT blob_key FROM retired_blobs`,
       )
       .pluck()
       .all() as string[];
@@ -376,6 +391,19 @@ export class SqliteMediaIndex implements MediaIndex {
     this.db.prepare(insertSql('files', FILE_INSERT_COLUMNS)).run(fileValues(file).map(toColumnValue));
   }
 
+  /** Keeps a blob key a write moves away from, until the revision grace has passed. */
+  private retireReplaced(ownerId: string, before: string | null, after: string | null | undefined): void {
+    if (!before || after === undefined || after === before) return;
+    this.db
+      .prepare('INSERT INTO retired_blobs (blob_key, owner_id, retired_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING')
+      .run(before, ownerId, Math.floor(Date.now() / 1000));
+  }
+
+  /** Deletes the retired revisions of a row, inside the caller's transaction; returns their keys. */
+  private dropRetired(ownerId: string): string[] {
+    return this.db.prepare('DELETE FROM retired_blobs WHERE owner_id = ? RETURNING blob_key').pluck().all(ownerId) as string[];
+  }
+
   private update(table: 'images' | 'files', id: string, changes: [string, unknown][]): void {
     const sql = changes.map(([column]) => `${column} = ?`).join(', ');
     this.db.prepare(`UPDATE ${table} SET ${sql} WHERE id = ?`).run(...changes.map(([, v]) => toColumnValue(v)), id);
@@ -394,6 +422,7 @@ export class SqliteMediaIndex implements MediaIndex {
         .run(changes.updatedAt, before.productId, id);
       changes.isThumbnail = true;
     }
+    this.retireReplaced(id, before.blobKey, changes.blobKey);
     this.update('images', id, patchColumns(changes, IMAGE_COLUMNS));
     return { before, after: this.image(id)! };
   }
