@@ -48,6 +48,17 @@ export function attempt(attempts: Attempts, id: string, sha: string) {
 }
 
 /** After a kill: nothing still in flight can take effect any more. */
+/** How many uploads were acknowledged so far. */
+export function acknowledgements(attempts: Attempts): number {
+  return [...attempts.values()].flat().filter((a) => a.acknowledgedAt !== undefined).length;
+}
+
+/** Waits until `count` uploads were acknowledged (however slow the machine is), or `timeoutMs` passed. */
+export async function untilAcknowledged(attempts: Attempts, count: number, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (acknowledgements(attempts) < count && Date.now() < deadline) await sleep(25);
+}
+
 export function endRound(attempts: Attempts) {
   const killedAt = ++clock;
   for (const tries of attempts.values()) for (const t of tries) t.ended ??= killedAt;

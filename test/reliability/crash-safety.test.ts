@@ -9,11 +9,13 @@ import {
 import { startChildServer } from '../helpers/child-server';
 import { CONSISTENT, inspectStore, problemsOf } from '../helpers/integrity';
 import {
+  acknowledgements,
   endRound,
   expectAcknowledgedReady,
   lostAcknowledged,
   random,
   sleep,
+  untilAcknowledged,
   workload,
   type Attempts,
 } from '../helpers/crash-workload';
@@ -48,16 +50,13 @@ describe('crash safety', () => {
       const clients = Array.from({ length: 6 }, () => workload(child.url, attempts, next, () => running));
       // Each round does some work before its kill (at least 3 acknowledgements, however fast the store is), then
       // the kill comes at a random moment.
-      const acknowledgements = () => [...attempts.values()].flat().filter((a) => a.acknowledgedAt !== undefined).length;
-      const wanted = acknowledgements() + 3;
-      const deadline = Date.now() + 10_000;
-      while (acknowledgements() < wanted && Date.now() < deadline) await sleep(25);
+      await untilAcknowledged(attempts, acknowledgements(attempts) + 3, 10_000);
       await sleep(next() * 1200);
       await child.kill('SIGKILL');
       running = false;
       await Promise.all(clients);
       endRound(attempts);
-      acknowledged = acknowledgements();
+      acknowledged = acknowledgements(attempts);
     }
 
     await outlastQuickSweepGrace();

@@ -19,12 +19,14 @@ import {
 } from '../backend/backend';
 import { startChildServer, type ChildServer } from '../helpers/child-server';
 import {
+  acknowledgements,
   endRound,
   expectAcknowledgedReady,
   lostAcknowledged,
   random,
   sleep,
   workload,
+  untilAcknowledged,
   type Attempts,
 } from '../helpers/crash-workload';
 import { listFiles } from '../helpers/files';
@@ -159,15 +161,18 @@ replicated('two replicas sharing PostgreSQL and S3', () => {
       ...Array.from({ length: 3 }, () => workload(a.url, attempts, next, () => running)),
       ...Array.from({ length: 3 }, () => workload(b.url, attempts, next, () => running)),
     ];
-    await sleep(1500 + next() * 1500);
+    // Some work before the kill however loaded the machine is, then a random moment.
+    await untilAcknowledged(attempts, 6);
+    await sleep(next() * 1500);
     await a.kill('SIGKILL');
-    // B goes on serving its clients while A is dead.
+    // B goes on serving its clients while A is dead, until it too has acknowledged some.
+    const atKill = acknowledgements(attempts);
     await sleep(2000);
+    await untilAcknowledged(attempts, atKill + 5);
     running = false;
     await Promise.all(clients);
     endRound(attempts);
-    const acknowledged = [...attempts.values()].flat().filter((t) => t.acknowledgedAt !== undefined).length;
-    expect(acknowledged).toBeGreaterThan(10);
+    expect(acknowledgements(attempts)).toBeGreaterThan(10);
 
     // Nothing B acknowledged is lost, and B serves every acknowledged image while A is down.
     const whileDown = await inspectStore(shared);
