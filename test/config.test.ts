@@ -76,6 +76,7 @@ describe('configuration', () => {
     [{ MEDIA_S3_DIRECT_UPLOADS: 'true' }, 'MEDIA_S3_DIRECT_UPLOADS'],
     [{ MEDIA_S3_DIRECT_UPLOADS: 'true', MEDIA_STORAGE_URL: 'file:/srv/blobs' }, 'MEDIA_S3_DIRECT_UPLOADS'],
     [{ MEDIA_S3_DIRECT_UPLOADS: 'maybe' }, 'MEDIA_S3_DIRECT_UPLOADS'],
+    [{ MEDIA_REVISION_GRACE_SECONDS: '-1' }, 'MEDIA_REVISION_GRACE_SECONDS'],
     [{ MEDIA_LEFTOVER_GRACE_SECONDS: '0' }, 'MEDIA_LEFTOVER_GRACE_SECONDS'],
     [{ MEDIA_DATABASE_URL: 'postgres://media:hunter2-secret@db:5432/' }, 'MEDIA_DATABASE_URL'],
     [{ MEDIA_STORAGE_URL: 's3://my..bucket/prefix' }, 'MEDIA_STORAGE_URL'],
