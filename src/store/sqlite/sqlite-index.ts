@@ -401,7 +401,10 @@ export class SqliteMediaIndex implements MediaIndex {
 
   /** Deletes the retired revisions of a row, inside the caller's transaction; returns their keys. */
   private dropRetired(ownerId: string): string[] {
-    return this.db.prepare('DELETE FROM retired_blobs WHERE owner_id = ? RETURNING blob_key').pluck().all(ownerId) as string[];
+    return this.db
+      .prepare('DELETE FROM retired_blobs WHERE owner_id = ? RETURNING blob_key')
+      .pluck()
+      .all(ownerId) as string[];
   }
 
   private update(table: 'images' | 'files', id: string, changes: [string, unknown][]): void {
