@@ -279,7 +279,7 @@ export class UploadReceiver {
     }
     await removeUpload(upload, log);
     log.info({ code: error.code, reason: error.message }, 'direct upload failed the checks');
-    if (record.status !== 'AWAITING_UPLOAD') {
+    if (record.blobKey !== null) {
       // Bytes it already has are kept; the same URL may be used again for correct ones.
       await index.releaseUploadToken(tokenId);
       return { record, error };

@@ -179,6 +179,18 @@ describe('confirmImageUpload', () => {
     expect(await put(first.upload, junk)).toBe(200);
     expect((await confirmImage(first.image.id)).image.status).toBe('FAILED');
 
+    // Bytes that fail again replace the reason: the image has none to keep.
+    const jpeg = await makeImage(12, 12, 'jpeg');
+    const second = await requestDirectImage({
+      imageId: first.image.id,
+      contentType: 'image/png',
+      byteSize: jpeg.length,
+    });
+    expect(await put(second.upload, jpeg)).toBe(200);
+    const failedAgain = await confirmImage(first.image.id);
+    expect(failedAgain.image).toMatchObject({ status: 'FAILED', failureReason: failedAgain.userErrors[0].message });
+    expect(failedAgain.image.failureReason).toMatch(/image\/jpeg/);
+
     const bytes = await makeImage(50, 40);
     const again = await requestDirectImage({
       imageId: first.image.id,
