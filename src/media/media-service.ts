@@ -22,6 +22,7 @@ import type {
   Written,
 } from '../store/media-index';
 import { isValidOrdering, MAX_ORDERING } from '../domain/ordering';
+import { currentLog } from '../observability/log';
 import { checkSourceUrl, openSourceUrl, type SourceFetchOptions } from './source-fetch';
 import {
   alwaysThumbnail,
@@ -203,11 +204,25 @@ export class MediaService {
       ...insert,
     });
     if (!saved) {
-      // Deleted while its bytes were arriving: what the provider just stored for it goes too.
-      if (patch.blobKey) await provider.discardBlobs?.([patch.blobKey]);
-      return fail('NOT_FOUND', 'The image was deleted while its bytes were being stored');
+      // Deleted meanwhile: what the provider just stored for it goes too.
+      if (patch.blobKey) await this.discard(provider, [patch.blobKey]);
+      return fail('NOT_FOUND', 'The image was deleted meanwhile');
     }
     return 'limitExceeded' in saved ? limitFailure(saved) : ok(saved);
+  }
+
+  /**
+   * Removes bytes no row names any more, after the commit that made it so. A
+   * failure is logged, never the caller's: the row is already gone, and the
+   * orphan sweep takes what is left.
+   */
+  private async discard(provider: MediaProviderAdapter, blobKeys: readonly string[], ownerId?: string): Promise<void> {
+    await provider.discardBlobs?.(blobKeys, ownerId).catch((err: unknown) => {
+      currentLog().warn(
+        { error: String((err as Error).message) },
+        'bytes no row names could not be removed; the sweep will',
+      );
+    });
   }
 
   /** LIMIT_EXCEEDED before any provider call, when adding to the product would pass a limit. */
@@ -343,6 +358,7 @@ export class MediaService {
     if (name.value !== undefined) patch.name = name.value;
     if (alt.value !== undefined) patch.alt = alt.value;
     const saved = await this.recordImage(provider, image, patch, false, {
+      isNew,
       pendingUntil: Math.floor(issued.value.target.expiresAt.getTime() / 1000),
     });
     if (!saved.ok) return saved;
@@ -489,7 +505,7 @@ export class MediaService {
       if (!written.ok) return written;
       const patch: ImagePatch = { ...written.value };
       if (changes.thumbnail === false) patch.isThumbnail = false;
-      const saved = await this.recordImage(provider, image, patch, changes.thumbnail === true);
+      const saved = await this.recordImage(provider, image, patch, changes.thumbnail === true, { isNew });
       if (!saved.ok) return saved;
       return ok(saved.value.after);
     }, bringsBytes);
@@ -503,7 +519,7 @@ export class MediaService {
     const provider = usable.value;
     const found = await this.imageFor(parsed.value, ['input', 'imageId']);
     if (!found.ok) return found;
-    const { image } = found.value;
+    const { image, isNew } = found.value;
     const placeholder = placeholderConflict(image, ['input', 'imageId']);
     if (!placeholder.ok) return placeholder;
     let patch: ImagePatch = {};
@@ -512,7 +528,7 @@ export class MediaService {
       if (!written.ok) return written;
       patch = written.value;
     }
-    const saved = await this.recordImage(provider, image, patch, true);
+    const saved = await this.recordImage(provider, image, patch, true, { isNew });
     return saved.ok ? ok(saved.value.after) : saved;
   }
 
@@ -535,7 +551,7 @@ export class MediaService {
     if (!image) return fail('NOT_FOUND', 'No such image', { field });
     const deleted = await this.options.index.deleteImage(image.id);
     if (!deleted) return fail('NOT_FOUND', 'No such image', { field });
-    await provider.discardBlobs?.(deleted.blobKeys);
+    await this.discard(provider, deleted.blobKeys, image.imageId);
     return ok(deleted.record);
   }
 
@@ -553,7 +569,7 @@ export class MediaService {
     if (!file) return fail('NOT_FOUND', 'No such file', { field });
     const deleted = await this.options.index.deleteFile(file.id);
     if (!deleted) return fail('NOT_FOUND', 'No such file', { field });
-    await provider.discardBlobs?.(deleted.blobKeys);
+    await this.discard(provider, deleted.blobKeys, file.fileId);
     return ok(deleted.record);
   }
 

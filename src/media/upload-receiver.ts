@@ -272,6 +272,11 @@ export class UploadReceiver {
       return { record: result.value as R };
     }
     const error = result.error;
+    if (error.code === 'NOT_FOUND') {
+      // Deleted meanwhile: nothing to answer but that.
+      await removeUpload(upload, log);
+      return { record: null, error };
+    }
     // A failure of the server (storage full or unreachable) leaves the upload to be confirmed again.
     if (error.retryable) {
       await index.releaseUploadToken(tokenId);
@@ -289,8 +294,10 @@ export class UploadReceiver {
       kind === 'image'
         ? await index.upsertImage(record as ImageRecord, failed, { spendToken: tokenId })
         : await index.updateFile(record.id, failed, { spendToken: tokenId });
-    const after = saved && 'after' in saved ? (saved.after as R) : record;
-    return { record: after, error };
+    if (!saved || !('after' in saved)) {
+      return { record: null, error: mediaError('NOT_FOUND', 'The upload target was deleted meanwhile') };
+    }
+    return { record: saved.after as R, error };
   }
 
   /**

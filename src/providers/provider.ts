@@ -132,8 +132,10 @@ export interface MediaProviderAdapter {
    * (LOCAL): a deleted image's or file's revisions, or a revision stored for a
    * row deleted meanwhile. A replaced revision is not discarded at once: the
    * index retires it, and the sweep removes it after `MEDIA_REVISION_GRACE_SECONDS`.
+   * With `ownerId` (a deleted image's or file's local id), also what still
+   * waits for it: direct uploads never confirmed.
    */
-  discardBlobs?(blobKeys: readonly string[]): Promise<void>;
+  discardBlobs?(blobKeys: readonly string[], ownerId?: string): Promise<void>;
 }
 
 /** The capability a metadata field needs, for refusing fields a provider cannot store. */

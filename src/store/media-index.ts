@@ -21,6 +21,13 @@ export interface InsertOptions {
   pendingUntil?: number;
   /** The upload token whose bytes this write records: marked used in the same transaction, so it never stores twice. */
   spendToken?: string;
+  /**
+   * The image is a draft the index has not recorded yet (a remote provider's
+   * image seen for the first time, a new placeholder): inserted when missing.
+   * Without it, a write to an image that is not there (deleted meanwhile)
+   * writes nothing, so a delete is never undone by a write that read the row before it.
+   */
+  isNew?: boolean;
 }
 
 /** Which per-product limit an insert would pass. */
@@ -90,10 +97,9 @@ export interface MediaIndex {
     options?: { makeThumbnail?: boolean },
   ): Promise<Written<ImageRecord> | undefined>;
   /**
-   * Inserts the image when the index has not seen it (within `limits`, checked
-   * in the same transaction), else applies `patch`. Bytes that arrived for an
-   * upload token (`spendToken`) are recorded only while the image exists:
-   * undefined when it was deleted meanwhile, and nothing is written.
+   * Applies `patch` to the image; a draft (`isNew`) the index has not seen is
+   * inserted first (within `limits`, checked in the same transaction).
+   * Undefined, with nothing written, when the image is not there and is no draft.
    */
   upsertImage(
     image: ImageRecord,
@@ -132,10 +138,10 @@ export interface MediaIndex {
   /**
    * Deletes placeholders (`AWAITING_UPLOAD`) whose upload URL expired before
    * `cutoffSeconds` and whose bytes are not arriving right now (no claim in
-   * progress), and the token records that expired before `nowSeconds`.
+   * progress), and the token records that expired before `tokensExpiredBefore`.
    * Returns the ids deleted.
    */
-  sweepExpiredPlaceholders(cutoffSeconds: number, nowSeconds: number): Promise<string[]>;
+  sweepExpiredPlaceholders(cutoffSeconds: number, tokensExpiredBefore: number): Promise<string[]>;
 
   /** Records `tokenId` as the only upload token of `targetId` that may still store bytes. */
   setCurrentUploadToken(targetId: string, tokenId: string, expiresAt: number): Promise<void>;

@@ -4,6 +4,7 @@ import { makeImage } from '../helpers/images';
 import {
   CONFIRM_FILE_UPLOAD,
   CONFIRM_IMAGE_UPLOAD,
+  DELETE_IMAGE,
   REQUEST_FILE_UPLOAD,
   REQUEST_IMAGE_UPLOAD,
   SET_THUMBNAIL,
@@ -295,6 +296,68 @@ describe('confirmFileUpload', () => {
     expect(res.body.data.requestFileUpload.userErrors).toEqual([
       expect.objectContaining({ code: 'INVALID_INPUT', field: ['input', 'byteSize'] }),
     ]);
+  });
+});
+
+describe('deleting an image with a direct upload', () => {
+  it('removes the bytes PUT but never confirmed with it', async () => {
+    const bytes = await makeImage(30, 30);
+    const { image, upload } = await requestDirectImage({
+      productId: 'direct-d1',
+      contentType: 'image/png',
+      byteSize: bytes.length,
+    });
+    expect(await put(upload, bytes)).toBe(200);
+    expect((await t.gql(DELETE_IMAGE, { id: image.id })).body.data.deleteImage.userErrors).toEqual([]);
+    expect(await storedKeys(dataDir, `uploads/${idOf(image.id)}`, DIRECT_ENV)).toEqual([]);
+  });
+
+  it('while it is being confirmed: the confirmation answers NOT_FOUND and no image, and nothing stays stored', async () => {
+    const bytes = await makeImage(1800, 1800);
+    const { image, upload } = await requestDirectImage({
+      productId: 'direct-d2',
+      contentType: 'image/png',
+      byteSize: bytes.length,
+    });
+    expect(await put(upload, bytes)).toBe(200);
+    const confirming = t.gql(CONFIRM_IMAGE_UPLOAD, { id: image.id });
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    const deleted = await t.gql(DELETE_IMAGE, { id: image.id });
+    const confirmed = (await confirming).body.data.confirmImageUpload;
+    // Either order is possible; whichever way it went, the image is gone with its bytes.
+    if (deleted.body.data.deleteImage.userErrors.length === 0 && confirmed.userErrors.length > 0) {
+      expect(confirmed).toEqual({ image: null, userErrors: [expect.objectContaining({ code: 'NOT_FOUND' })] });
+    }
+    for (const prefix of ['uploads', 'images', 'sources']) {
+      expect(await storedKeys(dataDir, `${prefix}/${idOf(image.id)}`, DIRECT_ENV)).toEqual([]);
+    }
+  });
+});
+
+describe('a confirmation after the upload URL expired', () => {
+  const lateDir = tempDataDir();
+  const LATE_ENV = {
+    ...bucketEnv(lateDir),
+    MEDIA_S3_DIRECT_UPLOADS: 'true',
+    MEDIA_UPLOAD_URL_TTL_SECONDS: '2',
+    MEDIA_SWEEP_INTERVAL_SECONDS: '1',
+  };
+  let late: TestServer;
+  beforeAll(async () => (late = await startTestServer(LATE_ENV, lateDir)));
+  afterAll(() => late.stop());
+
+  it('still processes bytes PUT in time, after sweeps ran past the expiry', async () => {
+    const bytes = await makeImage(30, 30);
+    const res = await late.gql(REQUEST_IMAGE_UPLOAD, {
+      input: { productId: 'late-1', contentType: 'image/png', byteSize: bytes.length },
+    });
+    const { image, upload } = res.body.data.requestImageUpload;
+    expect(await put(upload, bytes)).toBe(200);
+    await new Promise((resolve) => setTimeout(resolve, 4000));
+    const confirmed = (await late.gql(CONFIRM_IMAGE_UPLOAD, { id: image.id })).body.data.confirmImageUpload;
+    expect(confirmed).toMatchObject({ image: { status: 'READY', width: 30 }, userErrors: [] });
+    const again = (await late.gql(CONFIRM_IMAGE_UPLOAD, { id: image.id })).body.data.confirmImageUpload;
+    expect(again).toMatchObject({ image: { status: 'READY' }, userErrors: [] });
   });
 });
 

@@ -6,6 +6,8 @@ import {
   putBytes,
   REORDER_IMAGES,
   REQUEST_FILE_UPLOAD,
+  REQUEST_IMAGE_UPLOAD,
+  UPDATE_IMAGE,
   requestImage,
   SET_THUMBNAIL,
   startTestServer,
@@ -31,6 +33,53 @@ async function orderOf(productId: string): Promise<string[]> {
     id: productId,
   });
   return (res.body.data.productMedia.images as { id: string }[]).map((image) => image.id);
+}
+
+/** `updateImage` as a multipart request whose file part stops after 50 bytes until `held` resolves. */
+function slowMultipartUpdate(input: Record<string, unknown>, bytes: Buffer, held: Promise<void>) {
+  const boundary = 'XBOUNDARYX';
+  const head = Buffer.from(
+    `--${boundary}\r\nContent-Disposition: form-data; name="operations"\r\n\r\n` +
+      JSON.stringify({ query: UPDATE_IMAGE, variables: { input: { ...input, file: null } } }) +
+      `\r\n--${boundary}\r\nContent-Disposition: form-data; name="map"\r\n\r\n` +
+      JSON.stringify({ 0: ['variables.input.file'] }) +
+      `\r\n--${boundary}\r\nContent-Disposition: form-data; name="0"; filename="photo.png"\r\nContent-Type: image/png\r\n\r\n`,
+  );
+  const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
+  const body = new ReadableStream<Uint8Array>({
+    async start(controller) {
+      controller.enqueue(head);
+      controller.enqueue(bytes.subarray(0, 50));
+      await held;
+      controller.enqueue(bytes.subarray(50));
+      controller.enqueue(tail);
+      controller.close();
+    },
+  });
+  return fetch(`${t.url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': `multipart/form-data; boundary=${boundary}`, 'apollo-require-preflight': 'true' },
+    body,
+    duplex: 'half',
+  });
+}
+
+/** Runs `other` on an image while it is deleted, `rounds` times; returns what came back from the dead. */
+async function raceDelete(label: string, rounds: number, other: (id: string) => Promise<unknown>): Promise<string[]> {
+  const back: string[] = [];
+  for (let i = 0; i < rounds; i++) {
+    const productId = `${label}-${i}`;
+    const id = await uploadImage(t, productId, await makeImage(20, 20));
+    await Promise.all([other(id), new Promise((r) => setTimeout(r, i % 6)).then(() => t.gql(DELETE_IMAGE, { id }))]);
+    const read = await t.gql(
+      `query($p: ID!) { productMedia(productId: $p) { thumbnail { id } images(includePending: true) { id } } }`,
+      { p: productId },
+    );
+    const media = read.body.data.productMedia;
+    back.push(...media.images.map((image: { id: string }) => image.id));
+    if (media.thumbnail) back.push(`thumbnail ${media.thumbnail.id}`);
+  }
+  return back;
 }
 
 describe('deleteImage', () => {
@@ -94,6 +143,30 @@ describe('deleteImage', () => {
     expect(await orderOf('del-3')).toEqual([]);
     expect(await storedKeys(t.dataDir, `images/${localId(image.id)}`)).toEqual([]);
     expect(await storedKeys(t.dataDir, `sources/${localId(image.id)}`)).toEqual([]);
+  });
+
+  it('is not undone by an updateImage whose file was still arriving: that answers NOT_FOUND and stores nothing', async () => {
+    const id = await uploadImage(t, 'del-4', await makeImage(40, 30));
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const updating = slowMultipartUpdate({ id, alt: 'new alt' }, await makeImage(80, 60), held);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect((await t.gql(DELETE_IMAGE, { id })).body.data.deleteImage.userErrors).toEqual([]);
+    release();
+    const answer = (await (await updating).json()) as any;
+    expect(answer.data.updateImage.userErrors).toEqual([expect.objectContaining({ code: 'NOT_FOUND' })]);
+    const read = await t.gql(`query($id: ID!) { productImage(id: $id) { id } }`, { id });
+    expect(read.body.data.productImage).toBeNull();
+    expect(await storedKeys(t.dataDir, `images/${localId(id)}`)).toEqual([]);
+    expect(await storedKeys(t.dataDir, `sources/${localId(id)}`)).toEqual([]);
+  });
+
+  it.each([
+    ['updateImage', (id: string) => t.gql(UPDATE_IMAGE, { input: { id, alt: 'racing' } })],
+    ['requestImageUpload', (id: string) => t.gql(REQUEST_IMAGE_UPLOAD, { input: { imageId: id } })],
+    ['setThumbnail', (id: string) => t.gql(SET_THUMBNAIL, { imageId: id })],
+  ])('is not undone by a racing %s', async (_name, other) => {
+    expect(await raceDelete(`race-${_name}`, 12, other)).toEqual([]);
   });
 
   it('refuses an id that is not an image id', async () => {

@@ -74,15 +74,28 @@ export class Housekeeping {
       const beforeDate = new Date(leftovers === 'all' ? 8.64e15 : Date.now() - leftovers * 1000);
       // Claims in progress go only when no other process can hold them; spent ones once their token expired
       // (with a margin for replicas whose clocks lag).
-      await index.sweepUploadClaims(now - CLOCK_SKEW_SECONDS, leftovers === 'all');
+      await index.sweepUploadClaims(now - this.tokenRecordSeconds(), leftovers === 'all');
       temporary = await storage.sweepTemporary(beforeDate);
       orphans = await this.sweepOrphanRevisions(beforeDate);
     }
     const revisions = await this.sweepRetiredRevisions(now - this.options.revisionGraceSeconds);
-    const placeholders = await index.sweepExpiredPlaceholders(now - this.options.pendingUploadGraceSeconds, now);
+    const placeholders = await index.sweepExpiredPlaceholders(
+      now - this.options.pendingUploadGraceSeconds,
+      now - this.tokenRecordSeconds(),
+    );
     if (temporary + orphans > 0) logger.info({ temporary, orphans }, 'crash leftovers removed');
     if (revisions > 0) logger.info({ removed: revisions }, 'replaced revisions past their grace removed');
     if (placeholders.length > 0) logger.info({ removed: placeholders.length }, 'expired upload placeholders removed');
+  }
+
+  /**
+   * How long past its expiry an upload token's records are kept: as long as
+   * its placeholder (a direct upload PUT just before the URL expired can still
+   * be confirmed, and answers as processed once it was), and at least the
+   * clock skew allowed between replicas.
+   */
+  private tokenRecordSeconds(): number {
+    return Math.max(CLOCK_SKEW_SECONDS, this.options.pendingUploadGraceSeconds);
   }
 
   /**

@@ -76,9 +76,14 @@ export function fileDataKey(fileId: string, revision: string): string {
   return `files/${fileId}/${revision}/data`;
 }
 
+/** The folder of every direct upload waiting for one image or file. */
+export function directUploadsOf(ownerId: string): string {
+  return `${DIRECT_UPLOADS}/${ownerId}`;
+}
+
 /** The folder of a direct upload, for one upload token of an image or file. */
 export function directUploadFolderKey(ownerId: string, tokenId: string): string {
-  return `${DIRECT_UPLOADS}/${ownerId}/${tokenId}`;
+  return `${directUploadsOf(ownerId)}/${tokenId}`;
 }
 
 /** The key a client PUTs a direct upload to. */

@@ -7,6 +7,7 @@ import type { FileRecord, ImageRecord, StoredVariant, UploadTarget } from '../..
 import type { ImageProcessor } from '../../media/processing/types';
 import {
   directUploadFolderKey,
+  directUploadsOf,
   directUploadKey,
   fileDataKey,
   fileFolderKey,
@@ -227,10 +228,12 @@ export class LocalProvider implements MediaProviderAdapter {
     return file.blobKey ? this.options.links.create(file.blobKey, file.fileName) : null;
   }
 
-  async discardBlobs(blobKeys: readonly string[]): Promise<void> {
+  async discardBlobs(blobKeys: readonly string[], ownerId?: string): Promise<void> {
+    const { storage } = this.options;
     for (const blobKey of blobKeys) {
-      for (const folder of revisionFoldersOf(blobKey)) await this.options.storage.removeFolder(folder);
+      for (const folder of revisionFoldersOf(blobKey)) await storage.removeFolder(folder);
     }
+    if (ownerId !== undefined && this.options.directUploads) await storage.removeFolder(directUploadsOf(ownerId));
   }
 
   /**

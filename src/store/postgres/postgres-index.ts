@@ -212,7 +212,7 @@ export class PostgresMediaIndex implements MediaIndex {
   ): Promise<Written<ImageRecord> | LimitExceeded | undefined> {
     return this.transaction(image.productId, async (client) => {
       if (!(await this.image(client, image.id))) {
-        if (options.spendToken !== undefined) return undefined;
+        if (!options.isNew) return undefined;
         const placeholder = (patch.status ?? image.status) === 'AWAITING_UPLOAD';
         const exceeded =
           options.limits &&
@@ -323,7 +323,7 @@ export class PostgresMediaIndex implements MediaIndex {
     });
   }
 
-  sweepExpiredPlaceholders(cutoffSeconds: number, nowSeconds: number): Promise<string[]> {
+  sweepExpiredPlaceholders(cutoffSeconds: number, tokensExpiredBefore: number): Promise<string[]> {
     return this.transaction(undefined, async (client) => {
       const where = (table: string) => `status = 'AWAITING_UPLOAD' AND upload_expires_at IS NOT NULL
         AND upload_expires_at < $1
@@ -334,7 +334,7 @@ export class PostgresMediaIndex implements MediaIndex {
       const files = await client.query<{ id: string }>(`DELETE FROM files WHERE ${where('files')} RETURNING id`, [
         cutoffSeconds,
       ]);
-      await client.query('DELETE FROM upload_tokens WHERE expires_at < $1', [nowSeconds]);
+      await client.query('DELETE FROM upload_tokens WHERE expires_at < $1', [tokensExpiredBefore]);
       return [...images.rows, ...files.rows].map((row) => row.id);
     });
   }

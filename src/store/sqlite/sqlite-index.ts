@@ -135,7 +135,7 @@ export class SqliteMediaIndex implements MediaIndex {
   ): Promise<Written<ImageRecord> | LimitExceeded | undefined> {
     return this.write(() => {
       if (!this.image(image.id)) {
-        if (options.spendToken !== undefined) return undefined;
+        if (!options.isNew) return undefined;
         const placeholder = (patch.status ?? image.status) === 'AWAITING_UPLOAD';
         const exceeded =
           options.limits &&
@@ -233,7 +233,7 @@ export class SqliteMediaIndex implements MediaIndex {
     });
   }
 
-  async sweepExpiredPlaceholders(cutoffSeconds: number, nowSeconds: number): Promise<string[]> {
+  async sweepExpiredPlaceholders(cutoffSeconds: number, tokensExpiredBefore: number): Promise<string[]> {
     return this.write(() => {
       const where = (table: string) => `status = 'AWAITING_UPLOAD' AND upload_expires_at IS NOT NULL
         AND upload_expires_at < ?
@@ -248,7 +248,7 @@ export class SqliteMediaIndex implements MediaIndex {
           .pluck()
           .all(cutoffSeconds) as string[]),
       ];
-      this.db.prepare('DELETE FROM upload_tokens WHERE expires_at < ?').run(nowSeconds);
+      this.db.prepare('DELETE FROM upload_tokens WHERE expires_at < ?').run(tokensExpiredBefore);
       return ids;
     });
   }
