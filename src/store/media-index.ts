@@ -160,11 +160,11 @@ export interface MediaIndex {
   /** A refused upload gives its token back, so the client may retry with correct bytes until it expires. */
   releaseUploadToken(tokenId: string): Promise<void>;
   /**
-   * Forgets claims of tokens expired before `expiredBefore` (Unix seconds);
-   * with `releaseInProgress`, also releases claims still in progress (left by
-   * a crash, when no other process can be using them).
+   * Forgets claims of tokens expired before `expiredBefore` (Unix seconds),
+   * and releases claims still in progress that were taken before
+   * `inProgressClaimedBefore`: left by a crash, as no request can last that long.
    */
-  sweepUploadClaims(expiredBefore: number, releaseInProgress: boolean): Promise<void>;
+  sweepUploadClaims(expiredBefore: number, inProgressClaimedBefore: number): Promise<void>;
 
   /** Every blob key a row names or a retired revision holds (images and files), for the orphan sweep. */
   referencedBlobKeys(): Promise<Set<string>>;

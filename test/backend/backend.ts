@@ -192,12 +192,20 @@ export async function storedObjects(dataDir: string): Promise<string[]> {
   return [...keys, ...temporary].sort();
 }
 
-/** Rows of the index, read with SQL (`?`-free statements that both databases take). */
-export async function queryIndex<Row>(dataDir: string, sql: string): Promise<Row[]> {
+/**
+ * Rows of the index, read with SQL (`?`-free statements that both databases
+ * take); with `write`, a statement that changes rows (a test staging what a
+ * crashed process would have left), whose answer is then empty.
+ */
+export async function queryIndex<Row>(dataDir: string, sql: string, write = false): Promise<Row[]> {
   if (BACKEND === 'sqlite-folder') {
     const { default: Database } = await import('better-sqlite3');
-    const db = new Database(path.join(dataDir, 'media.db'), { readonly: true });
+    const db = new Database(path.join(dataDir, 'media.db'), { readonly: !write });
     try {
+      if (write) {
+        db.prepare(sql).run();
+        return [];
+      }
       return db.prepare(sql).all() as Row[];
     } finally {
       db.close();

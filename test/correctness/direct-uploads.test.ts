@@ -1,5 +1,5 @@
 import sharp from 'sharp';
-import { bucketEnv, QUICK_SWEEP_ENV, storedKeys } from '../backend/backend';
+import { bucketEnv, queryIndex, QUICK_SWEEP_ENV, storedKeys, withStore } from '../backend/backend';
 import { makeImage } from '../helpers/images';
 import {
   CONFIRM_FILE_UPLOAD,
@@ -358,6 +358,46 @@ describe('a confirmation after the upload URL expired', () => {
     expect(confirmed).toMatchObject({ image: { status: 'READY', width: 30 }, userErrors: [] });
     const again = (await late.gql(CONFIRM_IMAGE_UPLOAD, { id: image.id })).body.data.confirmImageUpload;
     expect(again).toMatchObject({ image: { status: 'READY' }, userErrors: [] });
+  });
+});
+
+describe('a confirmation cut off by a crash', () => {
+  it('can be confirmed again once a confirmation cut off by a crash is past the leftover grace', async () => {
+    // Sweeps every second, taking leftovers older than 2 s.
+    const crashDir = tempDataDir();
+    const crashed = await startTestServer(
+      {
+        ...bucketEnv(crashDir),
+        MEDIA_S3_DIRECT_UPLOADS: 'true',
+        MEDIA_SWEEP_INTERVAL_SECONDS: '1',
+        ...QUICK_SWEEP_ENV,
+      },
+      crashDir,
+    );
+    try {
+      const bytes = await makeImage(20, 20);
+      const res = await crashed.gql(REQUEST_IMAGE_UPLOAD, {
+        input: { productId: 'crash-1', contentType: 'image/png', byteSize: bytes.length },
+      });
+      const { image, upload } = res.body.data.requestImageUpload;
+      expect(await put(upload, bytes)).toBe(200);
+      // A replica claimed the upload to confirm it and died long ago: its claim is still in progress.
+      await withStore(crashDir, async ({ index }) => {
+        const token = (await index.currentUploadToken(image.id))!;
+        expect(await index.claimUploadToken(token.tokenId, image.id, token.expiresAt)).toBe(true);
+      });
+      await queryIndex(crashDir, 'UPDATE upload_claims SET claimed_at = 1000', true);
+      const deadline = Date.now() + 10_000;
+      let confirmed = (await crashed.gql(CONFIRM_IMAGE_UPLOAD, { id: image.id })).body.data.confirmImageUpload;
+      while (confirmed.userErrors.length > 0 && Date.now() < deadline) {
+        expect(confirmed.userErrors).toEqual([expect.objectContaining({ code: 'CONFLICT', retryable: true })]);
+        await new Promise((resolve) => setTimeout(resolve, 250));
+        confirmed = (await crashed.gql(CONFIRM_IMAGE_UPLOAD, { id: image.id })).body.data.confirmImageUpload;
+      }
+      expect(confirmed).toMatchObject({ image: { status: 'READY', width: 20 }, userErrors: [] });
+    } finally {
+      await crashed.stop();
+    }
   });
 });
 

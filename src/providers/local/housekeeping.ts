@@ -72,9 +72,11 @@ export class Housekeeping {
     let orphans = 0;
     if (leftovers !== 'none') {
       const beforeDate = new Date(leftovers === 'all' ? 8.64e15 : Date.now() - leftovers * 1000);
-      // Claims in progress go only when no other process can hold them; spent ones once their token expired
-      // (with a margin for replicas whose clocks lag).
-      await index.sweepUploadClaims(now - this.tokenRecordSeconds(), leftovers === 'all');
+      // Claims in progress go when no other process can hold them: all at once when nothing else runs yet, else
+      // those older than any request can last (the grace, with a margin for replicas whose clocks lag). Spent
+      // ones go once their token's records do.
+      const inProgressBefore = leftovers === 'all' ? Number.MAX_SAFE_INTEGER : now - leftovers - CLOCK_SKEW_SECONDS;
+      await index.sweepUploadClaims(now - this.tokenRecordSeconds(), inProgressBefore);
       temporary = await storage.sweepTemporary(beforeDate);
       orphans = await this.sweepOrphanRevisions(beforeDate);
     }

@@ -387,11 +387,12 @@ export class PostgresMediaIndex implements MediaIndex {
     await this.pool.query(`DELETE FROM upload_claims WHERE token_id = $1 AND state = 'IN_PROGRESS'`, [tokenId]);
   }
 
-  async sweepUploadClaims(expiredBefore: number, releaseInProgress: boolean): Promise<void> {
-    await this.pool.query(`DELETE FROM upload_claims WHERE expires_at < $1 OR ($2 AND state = 'IN_PROGRESS')`, [
-      expiredBefore,
-      releaseInProgress,
-    ]);
+  async sweepUploadClaims(expiredBefore: number, inProgressClaimedBefore: number): Promise<void> {
+    await this.pool.query(
+      `DELETE FROM upload_claims WHERE expires_at < $1
+       OR (state = 'IN_PROGRESS' AND (claimed_at IS NULL OR claimed_at < $2))`,
+      [expiredBefore, inProgressClaimedBefore],
+    );
   }
 
   async takeRetiredBlobKeys(retiredBefore: number): Promise<string[]> {

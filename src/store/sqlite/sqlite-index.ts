@@ -294,10 +294,13 @@ export class SqliteMediaIndex implements MediaIndex {
     this.db.prepare(`DELETE FROM upload_claims WHERE token_id = ? AND state = 'IN_PROGRESS'`).run(tokenId);
   }
 
-  async sweepUploadClaims(expiredBefore: number, releaseInProgress: boolean): Promise<void> {
+  async sweepUploadClaims(expiredBefore: number, inProgressClaimedBefore: number): Promise<void> {
     this.db
-      .prepare(`DELETE FROM upload_claims WHERE expires_at < ? OR (? AND state = 'IN_PROGRESS')`)
-      .run(expiredBefore, releaseInProgress ? 1 : 0);
+      .prepare(
+        `DELETE FROM upload_claims WHERE expires_at < ?
+         OR (state = 'IN_PROGRESS' AND (claimed_at IS NULL OR claimed_at < ?))`,
+      )
+      .run(expiredBefore, inProgressClaimedBefore);
   }
 
   async takeRetiredBlobKeys(retiredBefore: number): Promise<string[]> {
