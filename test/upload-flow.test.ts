@@ -86,8 +86,9 @@ describe('the upload-URL flow on LOCAL', () => {
       id: image.id,
     });
     expect(res.body.data.productImage).toMatchObject({ width: 800, height: 600, contentType: 'image/webp' });
-    // The old revision is gone once the new one is recorded.
-    expect((await fetch(first.body.data.productImage.url)).status).toBe(404);
+    // The old revision's URL keeps working for MEDIA_REVISION_GRACE_SECONDS (test/lifecycle/revision-grace.test.ts).
+    expect(res.body.data.productImage.url).not.toBe(first.body.data.productImage.url);
+    expect((await fetch(first.body.data.productImage.url)).status).toBe(200);
   });
 
   it('confirm*Upload answers what the subgraph received itself, as it is, and changes nothing', async () => {
