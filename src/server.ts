@@ -32,6 +32,7 @@ import { UploadGrants } from './media/upload-grants';
 import { WorkerPoolImageProcessor } from './media/processing/worker-pool';
 import type { ImageProcessor } from './media/processing/types';
 import { Housekeeping } from './providers/local/housekeeping';
+import { ImageProcessing } from './media/image-processing';
 import { assetUrlOf } from './providers/local/layout';
 import { LocalProvider } from './providers/local/local-provider';
 import { remoteProviders } from './providers/registry';
@@ -59,6 +60,8 @@ export interface RunningServer {
   storage: ObjectStorage;
   /** The image workers (decoding happens there, never in this process). */
   images: ImageProcessor;
+  /** Processing off the request: its backlog, and `idle()` to wait for it. */
+  processing: ImageProcessing;
   /** Stops accepting, lets in-flight requests finish, then closes the database. */
   stop(): Promise<void>;
 }
@@ -136,8 +139,17 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     images,
     directUploads: config.store.directUploads,
   });
+  const processing = new ImageProcessing({
+    index,
+    providerOf: (image) => (image.provider === local.name ? local : undefined),
+    waitMs: config.processingWaitMs,
+    leaseSeconds: config.processingLeaseSeconds,
+    concurrency: config.processingConcurrency,
+    logger,
+  });
   const media = new MediaService({
     index,
+    processing,
     storage,
     grants,
     providers: [local, ...remoteProviders(config, grants, images)],
@@ -158,6 +170,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     publicUrl: getPublicUrl,
     assetUrl: assetBaseUrl === undefined ? undefined : (location) => assetUrlOf(location, assetBaseUrl),
   });
+  processing.start();
 
   const app = express();
   app.disable('x-powered-by');
@@ -257,11 +270,14 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     index,
     storage,
     images,
+    processing,
     stop: () =>
       (stopping ??= (async () => {
         await housekeeping.close();
         await apollo.stop();
         if (httpServer.listening) await new Promise<void>((resolve) => httpServer.close(() => resolve()));
+        // Before the workers stop: the tasks they drop are then left for the next start, not recorded as failed.
+        await processing.close();
         await images.close();
         await store.close();
       })()),

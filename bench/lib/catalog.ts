@@ -49,6 +49,7 @@ function image(provider: ProviderName, product: string, imageId: string, orderin
     blobKey: local ? `${product}-${imageId}-r1` : null,
     variants: [variant('ORIGINAL', 1600), variant('STANDARD', 1200), variant('LOW', 480), variant('THUMBNAIL', 160)],
     failureReason: null,
+    pendingRevision: null,
     createdAt: CREATED,
     updatedAt: CREATED,
   };

@@ -72,6 +72,10 @@ export interface Config {
   processingTimeoutMs: number;
   /** Uploads waiting for a free worker; past it an upload is refused as busy (retryable). */
   processingQueueLimit: number;
+  /** How long a request with new image bytes waits for the renditions before answering `PROCESSING`, in ms. */
+  processingWaitMs: number;
+  /** How long a process's hold on processing an image lasts unless renewed, in seconds; a crashed one's is taken up after it. */
+  processingLeaseSeconds: number;
   /** Most pages or frames an image may have. */
   maxImagePages: number;
   /** Free space under `MEDIA_DATA_DIR` below which `/readyz` answers 503. */
@@ -153,6 +157,8 @@ const envSchema = z.object({
   MEDIA_PROCESSING_CONCURRENCY: int(1, 256, os.availableParallelism()),
   MEDIA_PROCESSING_TIMEOUT_MS: int(100, 3600_000, 20_000),
   MEDIA_PROCESSING_QUEUE_LIMIT: int(0, 100_000, 100),
+  MEDIA_PROCESSING_WAIT_MS: int(0, 600_000, 5000),
+  MEDIA_PROCESSING_LEASE_SECONDS: int(1, 3600, 60),
   MEDIA_MAX_IMAGE_PAGES: int(1, 100_000, 1000),
   MEDIA_MIN_FREE_BYTES: int(0, Number.MAX_SAFE_INTEGER, 268435456),
   MEDIA_LEFTOVER_GRACE_SECONDS: int(1, 30 * 24 * 3600, 3600),
@@ -263,6 +269,8 @@ export function loadConfig(env: Environment = process.env): Config {
     processingConcurrency: e.MEDIA_PROCESSING_CONCURRENCY,
     processingTimeoutMs: e.MEDIA_PROCESSING_TIMEOUT_MS,
     processingQueueLimit: e.MEDIA_PROCESSING_QUEUE_LIMIT,
+    processingWaitMs: e.MEDIA_PROCESSING_WAIT_MS,
+    processingLeaseSeconds: e.MEDIA_PROCESSING_LEASE_SECONDS,
     maxImagePages: e.MEDIA_MAX_IMAGE_PAGES,
     minFreeBytes: e.MEDIA_MIN_FREE_BYTES,
     leftoverGraceSeconds: e.MEDIA_LEFTOVER_GRACE_SECONDS,

@@ -33,6 +33,19 @@ export interface StoredVariant {
   contentType: string | null;
 }
 
+/**
+ * A LOCAL image revision whose bytes are stored (its private source) but
+ * whose served original and renditions are still being made (`PROCESSING`).
+ */
+export interface PendingRevision {
+  /** The blob key the revision will have once processed (`images/<imageId>/<revision>`). */
+  blobKey: string;
+  /** The type decided from the bytes. */
+  contentType: string;
+  /** SHA-256 of the bytes as received, lower-case hex. */
+  sha256: string;
+}
+
 /** An image as the subgraph's index records it. */
 export interface ImageRecord {
   /** The global id, which is also the primary key. */
@@ -57,6 +70,8 @@ export interface ImageRecord {
   variants: StoredVariant[];
   /** Why processing ended `FAILED`, in words a person can act on; null otherwise. */
   failureReason: string | null;
+  /** LOCAL: the revision being processed, whose renditions will replace `variants`; null when none is. */
+  pendingRevision: PendingRevision | null;
   createdAt: string;
   updatedAt: string;
 }

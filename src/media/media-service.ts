@@ -32,6 +32,7 @@ import {
   unthumbnailProblem,
 } from '../providers/image-slots';
 import { ProviderRegistry } from '../providers/registry';
+import type { ImageProcessing } from './image-processing';
 import { decidedImageType, incomingFailure, Intake } from './intake';
 import { UploadReceiver, type ConfirmOutcome, type UploadOutcome } from './upload-receiver';
 import { SourceStreamError } from './spool';
@@ -100,6 +101,8 @@ export interface MediaServiceOptions {
   publicUrl: () => string;
   /** Where a stored location is served without the subgraph (LOCAL images under `MEDIA_ASSET_BASE_URL`), if anywhere. */
   assetUrl?: (location: string) => string | undefined;
+  /** Makes the renditions of new bytes, off the request once it waited long enough. */
+  processing: ImageProcessing;
 }
 
 /** LIMIT_EXCEEDED naming the per-product limit that an addition would pass. */
@@ -193,6 +196,21 @@ export class MediaService {
     thumbnailAsked = false,
     insert: InsertOptions = {},
   ): Promise<Result<Written<ImageRecord>>> {
+    const pending = patch.pendingRevision;
+    if (!pending || !provider.processImage) return this.saveImage(provider, image, patch, thumbnailAsked, insert);
+    return this.options.processing.process(provider, image, pending, (settled, lease) =>
+      this.saveImage(provider, image, { ...patch, ...settled }, thumbnailAsked, { ...insert, lease }),
+    );
+  }
+
+  /** The index write of {@link recordImage}. */
+  private async saveImage(
+    provider: MediaProviderAdapter,
+    image: ImageRecord,
+    patch: ImagePatch,
+    thumbnailAsked: boolean,
+    insert: InsertOptions,
+  ): Promise<Result<Written<ImageRecord>>> {
     const makeThumbnail = alwaysThumbnail(provider) || thumbnailAsked || patch.isThumbnail === true;
     const changes = { ...patch };
     if (makeThumbnail) delete changes.isThumbnail;
@@ -269,6 +287,7 @@ export class MediaService {
       blobKey: null,
       variants: [],
       failureReason: null,
+      pendingRevision: null,
       createdAt: now,
       updatedAt: now,
     };

@@ -1,6 +1,6 @@
 import type { Readable } from 'node:stream';
 import type { Result } from '../domain/errors';
-import type { FileRecord, ImageRecord, ProviderName, UploadTarget } from '../domain/model';
+import type { FileRecord, ImageRecord, PendingRevision, ProviderName, UploadTarget } from '../domain/model';
 import type { SpooledFile } from '../media/spool';
 import type { FilePatch, ImagePatch } from '../store/media-index';
 
@@ -110,6 +110,15 @@ export interface MediaProviderAdapter {
    * product's one thumbnail in the index.
    */
   writeImage(image: ImageRecord, changes: ImageChanges, content: ImageContent | undefined): Promise<Result<ImagePatch>>;
+  /**
+   * Makes the served original and renditions of a revision whose bytes are
+   * stored (LOCAL): `writeImage` with bytes only stores them durably and
+   * returns a patch naming `pendingRevision`; this does the decoding, from
+   * storage, so it can run off the request and again after a crash. Returns
+   * the patch that makes the revision current; expected refusals (not an
+   * image, over a limit) are returned, a failure of storage is thrown.
+   */
+  processImage?(image: ImageRecord, pending: PendingRevision): Promise<Result<ImagePatch>>;
   /** Stores the bytes of a file that arrived at a subgraph upload URL; only providers whose file targets are the subgraph's. */
   writeFile?(file: FileRecord, bytes: ReceivedBytes): Promise<Result<FilePatch>>;
   /**

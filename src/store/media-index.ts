@@ -28,6 +28,15 @@ export interface InsertOptions {
    * writes nothing, so a delete is never undone by a write that read the row before it.
    */
   isNew?: boolean;
+  /** The write records a pending revision this process is processing, held under this lease. */
+  lease?: ProcessingLease;
+}
+
+/** A process's hold on processing an image: other processes leave it alone until `until` (Unix seconds). */
+export interface ProcessingLease {
+  /** The holding process's id, new at every start. */
+  owner: string;
+  until: number;
 }
 
 /** Which per-product limit an insert would pass. */
@@ -113,7 +122,7 @@ export interface MediaIndex {
   /**
    * Deletes an image, its upload-token record and its retired revisions in
    * one transaction; returns the row as it was and every blob key it held
-   * (current and retired), or undefined when there was none. The bytes are the
+   * (current, pending and retired), or undefined when there was none. The bytes are the
    * caller's to remove, after this commits.
    */
   deleteImage(id: string): Promise<Deleted<ImageRecord> | undefined>;
@@ -132,6 +141,28 @@ export interface MediaIndex {
    * nothing changed, when any of them is no longer an image of that product.
    */
   setOrderings(productId: string, orderings: readonly { id: string; ordering: number }[]): Promise<boolean>;
+  /**
+   * Takes up to `limit` images whose pending revision nobody holds (no lease,
+   * or one that ended before `leaseEndedBefore`, Unix seconds) and gives them
+   * `lease`; each is taken by one process only, however many ask at once.
+   */
+  claimProcessing(lease: ProcessingLease, leaseEndedBefore: number, limit: number): Promise<ImageRecord[]>;
+  /** Extends to `lease.until` the leases `lease.owner` holds on the images `ids` (those it is still processing). */
+  renewProcessingLeases(lease: ProcessingLease, ids: readonly string[]): Promise<void>;
+  /** Ends every lease `owner` holds, so any process may take its work up at once (at shutdown). */
+  releaseProcessingLeases(owner: string): Promise<void>;
+  /**
+   * Records the outcome of processing `pendingBlobKey` and ends the lease, if
+   * the image still waits for that revision under `owner`'s lease; undefined,
+   * with nothing written, when it does not (deleted, replaced by a newer
+   * upload, or taken up by another process after the lease ran out).
+   */
+  completeProcessing(
+    id: string,
+    pendingBlobKey: string,
+    owner: string,
+    patch: ImagePatch,
+  ): Promise<Written<ImageRecord> | undefined>;
   /** Adds rows as they are, in one transaction (seeding catalogues for tests and benchmarks). */
   insertAll(rows: { images?: readonly ImageRecord[]; files?: readonly FileRecord[] }): Promise<void>;
 
@@ -166,7 +197,7 @@ export interface MediaIndex {
    */
   sweepUploadClaims(expiredBefore: number, inProgressClaimedBefore: number): Promise<void>;
 
-  /** Every blob key a row names or a retired revision holds (images and files), for the orphan sweep. */
+  /** Every blob key a row names, is processing, or a retired revision holds (images and files), for the orphan sweep. */
   referencedBlobKeys(): Promise<Set<string>>;
 
   /** The key for signed URLs shared by every process on this index: stored once, the first `generate()` wins. */
@@ -184,6 +215,22 @@ export function boundedPatch(patch: ImagePatch): ImagePatch {
     if (bounded[key] !== undefined) bounded[key] = asGraphQLInt(bounded[key]);
   }
   return bounded;
+}
+
+/** Every blob key an image row holds bytes under: its current revision and the one being processed. */
+export function heldBlobKeys(image: ImageRecord): string[] {
+  return [image.blobKey, image.pendingRevision?.blobKey].filter((key): key is string => !!key);
+}
+
+/**
+ * The pending revision a write leaves behind without making it current (a
+ * newer upload replaced it, or its processing ended), to be retired like a
+ * replaced revision; undefined when there is none.
+ */
+export function abandonedRevision(before: ImageRecord, patch: ImagePatch): string | undefined {
+  const pending = before.pendingRevision?.blobKey;
+  if (!pending || patch.pendingRevision === undefined || patch.pendingRevision?.blobKey === pending) return undefined;
+  return patch.blobKey === pending ? undefined : pending;
 }
 
 /** Rows grouped by a key, in the order they came. */

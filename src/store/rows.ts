@@ -3,7 +3,14 @@
  * row columns and record fields. SQLite has 0/1 for booleans and JSON text for
  * lists; PostgreSQL has booleans and jsonb.
  */
-import type { FileRecord, ImageRecord, MediaStatus, ProviderName, StoredVariant } from '../domain/model';
+import type {
+  FileRecord,
+  ImageRecord,
+  MediaStatus,
+  PendingRevision,
+  ProviderName,
+  StoredVariant,
+} from '../domain/model';
 import type { FilePatch, ImagePatch } from './media-index';
 
 /** The columns every image and file row has, in insert order. */
@@ -27,6 +34,7 @@ export const IMAGE_INSERT_COLUMNS = [
   'blob_key',
   'variants',
   'failure_reason',
+  'pending_revision',
   'created_at',
   'updated_at',
 ] as const;
@@ -70,6 +78,7 @@ export function imageValues(image: ImageRecord): unknown[] {
     image.blobKey,
     image.variants,
     image.failureReason,
+    image.pendingRevision,
     image.createdAt,
     image.updatedAt,
   ];
@@ -121,6 +130,7 @@ export interface ImageRow {
   blob_key: string | null;
   variants: string | StoredVariant[];
   failure_reason: string | null;
+  pending_revision: string | PendingRevision | null;
   created_at: string;
   updated_at: string;
 }
@@ -159,6 +169,7 @@ export const IMAGE_COLUMNS: Record<keyof ImagePatch, string> = {
   blobKey: 'blob_key',
   variants: 'variants',
   failureReason: 'failure_reason',
+  pendingRevision: 'pending_revision',
   updatedAt: 'updated_at',
 };
 
@@ -196,6 +207,10 @@ export function imageFromRow(row: ImageRow): ImageRecord {
     blobKey: row.blob_key,
     variants: typeof row.variants === 'string' ? (JSON.parse(row.variants) as StoredVariant[]) : row.variants,
     failureReason: row.failure_reason,
+    pendingRevision:
+      typeof row.pending_revision === 'string'
+        ? (JSON.parse(row.pending_revision) as PendingRevision)
+        : row.pending_revision,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };

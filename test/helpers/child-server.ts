@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { prepareStore, storeEnv } from '../backend/backend';
+import { TEST_DEFAULTS } from './server';
 
 const ROOT = path.resolve(__dirname, '../..');
 
@@ -25,7 +26,7 @@ export async function startChildServer(env: Record<string, string>): Promise<Chi
   if (env.MEDIA_DATA_DIR !== undefined) await prepareStore(env.MEDIA_DATA_DIR);
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src/main.ts')], {
     cwd: ROOT,
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, PORT: '0', HOST: '127.0.0.1', ...store, ...env },
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, ...TEST_DEFAULTS, ...store, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';

@@ -41,9 +41,20 @@ export function tempDataDir(): string {
  * Starts the real subgraph on 127.0.0.1:0 with a fresh (or the given) data
  * folder, on the suite's backend (the folder names its store).
  */
+/**
+ * What every test server runs with unless a test says otherwise. Requests
+ * wait for their renditions: a pause of a shared machine must not turn an
+ * answer into `PROCESSING` (tests of processing off the request set the wait).
+ */
+export const TEST_DEFAULTS: Record<string, string> = {
+  PORT: '0',
+  HOST: '127.0.0.1',
+  MEDIA_PROCESSING_WAIT_MS: '120000',
+};
+
 export async function startTestServer(env: Record<string, string> = {}, dataDir = tempDataDir()): Promise<TestServer> {
   await prepareStore(dataDir);
-  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', MEDIA_DATA_DIR: dataDir, ...storeEnv(dataDir), ...env });
+  const config = loadConfig({ ...TEST_DEFAULTS, MEDIA_DATA_DIR: dataDir, ...storeEnv(dataDir), ...env });
   // The server logs into memory, where tests can read it (and jest's output stays clean).
   let raw = '';
   const sink = new Writable({

@@ -16,6 +16,8 @@
  *   PUT by the client to a presigned URL, read once when it is confirmed, then removed; never served.
  */
 
+import { EXTENSION_BY_TYPE } from '../../domain/content-type';
+
 /** Where LOCAL media is served, below the subgraph's public URL. */
 export const MEDIA_PATH = '/media';
 
@@ -61,6 +63,17 @@ export function sourceRevisionKey(imageId: string, revision: string): string {
   return `sources/${imageId}/${revision}`;
 }
 
+/** The name of the bytes as received in a source folder. */
+export function sourceFileName(contentType: string): string {
+  return `source.${EXTENSION_BY_TYPE[contentType] ?? 'bin'}`;
+}
+
+/** The key of the bytes as received of the image revision with blob key `blobKey`. */
+export function sourceObjectKey(blobKey: string, contentType: string): string {
+  const [, imageId, revision] = blobKey.split('/');
+  return `${sourceRevisionKey(imageId!, revision!)}/${sourceFileName(contentType)}`;
+}
+
 /** The folder holding every revision of an image, where a new revision is built. */
 export function imageFolderKey(imageId: string): string {
   return `images/${imageId}`;
@@ -91,9 +104,9 @@ export function directUploadKey(ownerId: string, tokenId: string): string {
   return `${directUploadFolderKey(ownerId, tokenId)}/data`;
 }
 
-/** The public path of one served file of an image revision. */
-export function imagePublicPath(imageId: string, revision: string, fileName: string): string {
-  return `${MEDIA_PATH}/${imageRevisionKey(imageId, revision)}/${fileName}`;
+/** The public path of a file in the image revision with blob key `blobKey` (`images/<imageId>/<revision>`). */
+export function imagePublicPath(blobKey: string, fileName: string): string {
+  return `${MEDIA_PATH}/${blobKey}/${fileName}`;
 }
 
 /** The revision folder a stored blob key belongs to (an image key is its folder; a file key names `data` in it). */

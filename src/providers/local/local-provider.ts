@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { promises as fs } from 'node:fs';
+import { createWriteStream, promises as fs } from 'node:fs';
+import { pipeline } from 'node:stream/promises';
 import path from 'node:path';
-import { EXTENSION_BY_TYPE, isAllowedImageType } from '../../domain/content-type';
+import { isAllowedImageType } from '../../domain/content-type';
 import { catchMediaError, fail, ok, type Result } from '../../domain/errors';
-import type { FileRecord, ImageRecord, StoredVariant, UploadTarget } from '../../domain/model';
+import type { FileRecord, ImageRecord, PendingRevision, StoredVariant, UploadTarget } from '../../domain/model';
 import type { ImageProcessor } from '../../media/processing/types';
 import {
   directUploadFolderKey,
@@ -17,11 +18,13 @@ import {
   objectHeaders,
   revisionFolderOf,
   revisionFoldersOf,
+  sourceFileName,
+  sourceObjectKey,
   sourceRevisionKey,
 } from './layout';
 import type { DownloadLinks } from '../../media/download-links';
 import { subgraphUploadTarget, type UploadGrants } from '../../media/upload-grants';
-import type { ObjectStorage } from '../../store/object-storage';
+import { ObjectMissing, type ObjectStorage } from '../../store/object-storage';
 import type { FilePatch, ImagePatch } from '../../store/media-index';
 import type {
   DirectUpload,
@@ -164,23 +167,57 @@ export class LocalProvider implements MediaProviderAdapter {
     if (!content) return ok(patch);
     // LOCAL does not set `fetchesSourceUrls`: the service always hands it bytes.
     if (content.kind !== 'bytes') return fail<ImagePatch>('INVALID_INPUT', 'LOCAL stores bytes, not URLs');
-    const stored = await this.storeImageBytes(image, content.bytes);
+    const stored = await this.storeImageSource(image, content.bytes);
     return stored.ok ? ok({ ...patch, ...stored.value }) : stored;
   }
 
-  private storeImageBytes(image: ImageRecord, bytes: ReceivedBytes): Promise<Result<ImagePatch>> {
+  /**
+   * Stores the bytes as received, durably, as the private source of a new
+   * revision; nothing is decoded yet. The patch names the revision as pending:
+   * {@link processImage} makes it current.
+   */
+  private storeImageSource(image: ImageRecord, bytes: ReceivedBytes): Promise<Result<ImagePatch>> {
     if (!isAllowedImageType(bytes.contentType)) {
       return Promise.resolve(fail('UNSUPPORTED_MEDIA_TYPE', `${bytes.contentType} is not an allowed image type`));
     }
     const revision = randomUUID();
     return this.buildRevision(imageFolderKey(image.imageId), async (folderFor) => {
-      // The bytes as received stay private (`sources/…/source.*`, never served); what is served is rendered from them.
       const sourceDir = await folderFor(sourceRevisionKey(image.imageId, revision));
-      const sourcePath = path.join(sourceDir, `source.${EXTENSION_BY_TYPE[bytes.contentType]}`);
-      await fs.rename(bytes.path, sourcePath);
-      const servedDir = await folderFor(imageRevisionKey(image.imageId, revision));
-      const rendered = await this.options.images.render(sourcePath, bytes.contentType, servedDir);
-      const served = (fileName: string) => imagePublicPath(image.imageId, revision, fileName);
+      await fs.rename(bytes.path, path.join(sourceDir, sourceFileName(bytes.contentType)));
+      const pendingRevision = {
+        blobKey: imageRevisionKey(image.imageId, revision),
+        contentType: bytes.contentType,
+        sha256: bytes.sha256,
+      };
+      return ok<ImagePatch>({ pendingRevision });
+    });
+  }
+
+  async processImage(image: ImageRecord, pending: PendingRevision): Promise<Result<ImagePatch>> {
+    const { storage } = this.options;
+    // What an attempt cut off by a crash or a shutdown published would stop this one's publish.
+    await storage.removeFolder(pending.blobKey);
+    return this.buildRevision(imageFolderKey(image.imageId), async (folderFor, scratch) => {
+      // The bytes as received stay private (`sources/…`, never served); what is served is rendered from them.
+      const sourcePath = path.join(scratch, sourceFileName(pending.contentType));
+      try {
+        await pipeline(
+          await storage.read(sourceObjectKey(pending.blobKey, pending.contentType)),
+          createWriteStream(sourcePath),
+        );
+      } catch (err) {
+        if (!(err instanceof ObjectMissing)) throw err;
+        return fail<ImagePatch>(
+          'PROVIDER_UNAVAILABLE',
+          'The uploaded bytes are no longer in storage; upload them again',
+          {
+            provider: 'LOCAL',
+          },
+        );
+      }
+      const servedDir = await folderFor(pending.blobKey);
+      const rendered = await this.options.images.render(sourcePath, pending.contentType, servedDir);
+      const served = (fileName: string) => imagePublicPath(pending.blobKey, fileName);
       const size = { width: rendered.width, height: rendered.height };
       const variants: StoredVariant[] = [
         {
@@ -200,11 +237,13 @@ export class LocalProvider implements MediaProviderAdapter {
       return ok<ImagePatch>({
         status: 'READY',
         ...size,
-        contentType: bytes.contentType,
+        contentType: pending.contentType,
         byteSize: rendered.original.byteSize,
-        sha256: bytes.sha256,
-        blobKey: imageRevisionKey(image.imageId, revision),
+        sha256: pending.sha256,
+        blobKey: pending.blobKey,
         variants,
+        pendingRevision: null,
+        failureReason: null,
       });
     });
   }
@@ -238,13 +277,14 @@ export class LocalProvider implements MediaProviderAdapter {
 
   /**
    * Builds a revision in a local staging folder: `build` asks `folderFor(key)`
-   * for a local folder per revision folder it fills (the private source first).
+   * for a local folder per revision folder it fills (the private source first),
+   * and may keep work files in `scratch`, which is never published.
    * Once it succeeds each is published in that order; on any failure what was
    * published is removed with the staging folder, and nothing is left behind.
    */
   private async buildRevision<P>(
     ownerKey: string,
-    build: (folderFor: (key: string) => Promise<string>) => Promise<Result<P>>,
+    build: (folderFor: (key: string) => Promise<string>, scratch: string) => Promise<Result<P>>,
   ): Promise<Result<P>> {
     const { storage } = this.options;
     const staging = await storage.localTempPath(ownerKey);
@@ -253,14 +293,16 @@ export class LocalProvider implements MediaProviderAdapter {
     const folderFor = async (key: string) => {
       let folder = folders.get(key);
       if (!folder) {
-        folder = path.join(staging, String(folders.size));
+        folder = path.join(staging, `folder-${folders.size}`);
         await fs.mkdir(folder);
         folders.set(key, folder);
       }
       return folder;
     };
     try {
-      const result = await catchMediaError(() => build(folderFor));
+      const scratch = path.join(staging, 'scratch');
+      await fs.mkdir(scratch);
+      const result = await catchMediaError(() => build(folderFor, scratch));
       if (!result.ok) return result;
       const published: string[] = [];
       try {

@@ -110,6 +110,18 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
       CREATE INDEX retired_blobs_by_time ON retired_blobs (retired_at);
     `,
   },
+  {
+    version: 4,
+    name: 'processing off the request',
+    sql: `
+      -- The revision being processed (blobKey, contentType, sha256): its source is stored, its renditions not yet.
+      ALTER TABLE images ADD COLUMN pending_revision JSONB;
+      -- Which replica is making it, until when: a crashed replica's work is taken up once its lease has passed.
+      ALTER TABLE images ADD COLUMN processing_owner TEXT;
+      ALTER TABLE images ADD COLUMN processing_lease_until BIGINT;
+      CREATE INDEX images_processing ON images (processing_lease_until) WHERE pending_revision IS NOT NULL;
+    `,
+  },
 ];
 
 /** The version a fully migrated database has. */

@@ -2,8 +2,10 @@ import pg from 'pg';
 import type { FileRecord, ImageRecord } from '../../domain/model';
 import { clampOrdering, MAX_ORDERING } from '../../domain/ordering';
 import {
+  abandonedRevision,
   boundedPatch,
   groupBy,
+  heldBlobKeys,
   readCounters,
   type FilePatch,
   type ImagePatch,
@@ -11,6 +13,7 @@ import {
   type Deleted,
   type LimitExceeded,
   type MediaIndex,
+  type ProcessingLease,
   type ProductLimits,
   type ReadKind,
   type Written,
@@ -56,9 +59,9 @@ const BATCHED_READS: Record<ReadKind, string> = {
 const insertSql = (table: string, columns: readonly string[]) =>
   `INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map((_, i) => `$${i + 1}`).join(', ')})`;
 
-/** jsonb takes JSON text; every other value goes as it is. */
+/** jsonb takes JSON text (lists and records); every other value goes as it is. */
 function toParam(value: unknown): unknown {
-  return Array.isArray(value) ? JSON.stringify(value) : value;
+  return value !== null && typeof value === 'object' ? JSON.stringify(value) : value;
 }
 
 /**
@@ -227,6 +230,13 @@ export class PostgresMediaIndex implements MediaIndex {
         await client.query('UPDATE images SET upload_expires_at = $1 WHERE id = $2', [options.pendingUntil, image.id]);
       }
       if (options.spendToken !== undefined) await this.spend(client, options.spendToken);
+      if (options.lease) {
+        await client.query('UPDATE images SET processing_owner = $1, processing_lease_until = $2 WHERE id = $3', [
+          options.lease.owner,
+          options.lease.until,
+          image.id,
+        ]);
+      }
       return (await this.patchImage(client, image.id, patch, options))!;
     });
   }
@@ -239,8 +249,7 @@ export class PostgresMediaIndex implements MediaIndex {
       if (!before) return undefined;
       await client.query('DELETE FROM images WHERE id = $1', [id]);
       await client.query('DELETE FROM upload_tokens WHERE target_id = $1', [id]);
-      const retired = await this.dropRetired(client, id);
-      return { record: before, blobKeys: before.blobKey ? [before.blobKey, ...retired] : retired };
+      return { record: before, blobKeys: [...heldBlobKeys(before), ...(await this.dropRetired(client, id))] };
     });
   }
 
@@ -313,6 +322,53 @@ export class PostgresMediaIndex implements MediaIndex {
         patchColumns({ ...patch, updatedAt: new Date().toISOString() }, FILE_COLUMNS),
       );
       return { before, after: (await this.file(client, id))! };
+    });
+  }
+
+  async claimProcessing(lease: ProcessingLease, leaseEndedBefore: number, limit: number): Promise<ImageRecord[]> {
+    // SKIP LOCKED: replicas claiming at once each take other rows, never the same one.
+    const { rows } = await this.pool.query<ImageRow>(
+      `UPDATE images SET processing_owner = $1, processing_lease_until = $2
+       WHERE id IN (SELECT id FROM images WHERE pending_revision IS NOT NULL
+         AND (processing_lease_until IS NULL OR processing_lease_until < $3)
+         ORDER BY updated_at LIMIT $4 FOR UPDATE SKIP LOCKED)
+       RETURNING *`,
+      [lease.owner, lease.until, leaseEndedBefore, limit],
+    );
+    return rows.map(imageFromRow);
+  }
+
+  async renewProcessingLeases(lease: ProcessingLease, ids: readonly string[]): Promise<void> {
+    await this.pool.query(
+      `UPDATE images SET processing_lease_until = $1
+       WHERE processing_owner = $2 AND pending_revision IS NOT NULL AND id = ANY($3)`,
+      [lease.until, lease.owner, ids],
+    );
+  }
+
+  async releaseProcessingLeases(owner: string): Promise<void> {
+    await this.pool.query(
+      'UPDATE images SET processing_owner = NULL, processing_lease_until = NULL WHERE processing_owner = $1',
+      [owner],
+    );
+  }
+
+  async completeProcessing(
+    id: string,
+    pendingBlobKey: string,
+    owner: string,
+    patch: ImagePatch,
+  ): Promise<Written<ImageRecord> | undefined> {
+    const productId = await this.productOf('images', id);
+    if (productId === undefined) return undefined;
+    return this.transaction(productId, async (client) => {
+      const { rowCount } = await client.query(
+        `SELECT 1 FROM images WHERE id = $1 AND processing_owner = $2 AND pending_revision->>'blobKey' = $3
+         FOR UPDATE`,
+        [id, owner, pendingBlobKey],
+      );
+      if (!rowCount) return undefined;
+      return this.patchImage(client, id, { ...patch, pendingRevision: null }, {});
     });
   }
 
@@ -406,6 +462,7 @@ export class PostgresMediaIndex implements MediaIndex {
   async referencedBlobKeys(): Promise<Set<string>> {
     const { rows } = await this.pool.query<{ blob_key: string }>(
       `SELECT blob_key FROM images WHERE blob_key IS NOT NULL
+       UNION ALL SELECT pending_revision->>'blobKey' FROM images WHERE pending_revision IS NOT NULL
        UNION ALL SELECT blob_key FROM files WHERE blob_key IS NOT NULL
        UNION ALL SELECT blob_key FROM retired_blobs`,
     );
@@ -561,7 +618,11 @@ export class PostgresMediaIndex implements MediaIndex {
       changes.isThumbnail = true;
     }
     await this.retireReplaced(client, id, before.blobKey, changes.blobKey);
-    await this.update(client, 'images', id, patchColumns(changes, IMAGE_COLUMNS));
+    const abandoned = abandonedRevision(before, changes);
+    if (abandoned) await this.retireReplaced(client, id, abandoned, null);
+    const columns = patchColumns(changes, IMAGE_COLUMNS);
+    if (changes.pendingRevision === null) columns.push(['processing_owner', null], ['processing_lease_until', null]);
+    await this.update(client, 'images', id, columns);
     return { before, after: (await this.image(client, id))! };
   }
 }

@@ -123,4 +123,16 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX retired_blobs_by_time ON retired_blobs (retired_at);
     `,
   },
+  {
+    version: 6,
+    name: 'processing off the request',
+    sql: `
+      -- The revision being processed (JSON: blobKey, contentType, sha256): its source is stored, its renditions not yet.
+      ALTER TABLE images ADD COLUMN pending_revision TEXT;
+      -- Which process is making it, until when: a crashed process's work is taken up once its lease has passed.
+      ALTER TABLE images ADD COLUMN processing_owner TEXT;
+      ALTER TABLE images ADD COLUMN processing_lease_until INTEGER;
+      CREATE INDEX images_processing ON images (processing_lease_until) WHERE pending_revision IS NOT NULL;
+    `,
+  },
 ];

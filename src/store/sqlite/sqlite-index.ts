@@ -4,8 +4,10 @@ import { LATEST_SCHEMA_VERSION, openDatabase, schemaVersion, type SqliteDatabase
 import type { FileRecord, ImageRecord } from '../../domain/model';
 import { clampOrdering, MAX_ORDERING } from '../../domain/ordering';
 import {
+  abandonedRevision,
   boundedPatch,
   groupBy,
+  heldBlobKeys,
   readCounters,
   type FilePatch,
   type ImagePatch,
@@ -13,6 +15,7 @@ import {
   type Deleted,
   type LimitExceeded,
   type MediaIndex,
+  type ProcessingLease,
   type ProductLimits,
   type ReadKind,
   type Written,
@@ -31,10 +34,10 @@ import {
   type ImageRow,
 } from '../rows';
 
-/** SQLite stores booleans as 0/1 and lists as JSON. */
+/** SQLite stores booleans as 0/1 and lists and records as JSON. */
 function toColumnValue(value: unknown): unknown {
   if (typeof value === 'boolean') return value ? 1 : 0;
-  if (Array.isArray(value)) return JSON.stringify(value);
+  if (value !== null && typeof value === 'object') return JSON.stringify(value);
   return value;
 }
 
@@ -147,6 +150,11 @@ export class SqliteMediaIndex implements MediaIndex {
         this.db.prepare('UPDATE images SET upload_expires_at = ? WHERE id = ?').run(options.pendingUntil, image.id);
       }
       if (options.spendToken !== undefined) this.spend(options.spendToken);
+      if (options.lease) {
+        this.db
+          .prepare('UPDATE images SET processing_owner = ?, processing_lease_until = ? WHERE id = ?')
+          .run(options.lease.owner, options.lease.until, image.id);
+      }
       return this.patchImage(image.id, patch, options)!;
     });
   }
@@ -189,8 +197,7 @@ export class SqliteMediaIndex implements MediaIndex {
       if (!before) return undefined;
       this.db.prepare('DELETE FROM images WHERE id = ?').run(id);
       this.db.prepare('DELETE FROM upload_tokens WHERE target_id = ?').run(id);
-      const retired = this.dropRetired(id);
-      return { record: before, blobKeys: before.blobKey ? [before.blobKey, ...retired] : retired };
+      return { record: before, blobKeys: [...heldBlobKeys(before), ...this.dropRetired(id)] };
     });
   }
 
@@ -224,6 +231,55 @@ export class SqliteMediaIndex implements MediaIndex {
       if (err instanceof NothingChanged) return false;
       throw err;
     }
+  }
+
+  async claimProcessing(lease: ProcessingLease, leaseEndedBefore: number, limit: number): Promise<ImageRecord[]> {
+    const rows = this.write(
+      () =>
+        this.db
+          .prepare(
+            `UPDATE images SET processing_owner = @owner, processing_lease_until = @until
+             WHERE id IN (SELECT id FROM images WHERE pending_revision IS NOT NULL
+               AND (processing_lease_until IS NULL OR processing_lease_until < @before)
+               ORDER BY updated_at LIMIT @limit)
+             RETURNING *`,
+          )
+          .all({ owner: lease.owner, until: lease.until, before: leaseEndedBefore, limit }) as ImageRow[],
+    );
+    return rows.map(imageFromRow);
+  }
+
+  async renewProcessingLeases(lease: ProcessingLease, ids: readonly string[]): Promise<void> {
+    this.db
+      .prepare(
+        `UPDATE images SET processing_lease_until = ?
+         WHERE processing_owner = ? AND pending_revision IS NOT NULL AND id IN (SELECT value FROM json_each(?))`,
+      )
+      .run(lease.until, lease.owner, JSON.stringify(ids));
+  }
+
+  async releaseProcessingLeases(owner: string): Promise<void> {
+    this.db
+      .prepare('UPDATE images SET processing_owner = NULL, processing_lease_until = NULL WHERE processing_owner = ?')
+      .run(owner);
+  }
+
+  async completeProcessing(
+    id: string,
+    pendingBlobKey: string,
+    owner: string,
+    patch: ImagePatch,
+  ): Promise<Written<ImageRecord> | undefined> {
+    return this.write(() => {
+      const held = this.db
+        .prepare(
+          `SELECT 1 FROM images WHERE id = ? AND processing_owner = ?
+           AND json_extract(pending_revision, '$.blobKey') = ?`,
+        )
+        .get(id, owner, pendingBlobKey);
+      if (!held) return undefined;
+      return this.patchImage(id, { ...patch, pendingRevision: null }, {});
+    });
   }
 
   async insertAll(rows: { images?: readonly ImageRecord[]; files?: readonly FileRecord[] }): Promise<void> {
@@ -317,6 +373,7 @@ export class SqliteMediaIndex implements MediaIndex {
     const keys = this.db
       .prepare(
         `SELECT blob_key FROM images WHERE blob_key IS NOT NULL
+         UNION ALL SELECT json_extract(pending_revision, '$.blobKey') FROM images WHERE pending_revision IS NOT NULL
          UNION ALL SELECT blob_key FROM files WHERE blob_key IS NOT NULL
          UNION ALL SELECT blob_key FROM retired_blobs`,
       )
@@ -429,7 +486,11 @@ export class SqliteMediaIndex implements MediaIndex {
       changes.isThumbnail = true;
     }
     this.retireReplaced(id, before.blobKey, changes.blobKey);
-    this.update('images', id, patchColumns(changes, IMAGE_COLUMNS));
+    const abandoned = abandonedRevision(before, changes);
+    if (abandoned) this.retireReplaced(id, abandoned, null);
+    const columns = patchColumns(changes, IMAGE_COLUMNS);
+    if (changes.pendingRevision === null) columns.push(['processing_owner', null], ['processing_lease_until', null]);
+    this.update('images', id, columns);
     return { before, after: this.image(id)! };
   }
 }
