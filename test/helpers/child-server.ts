@@ -11,6 +11,8 @@ export interface ChildServer {
   process: ChildProcess;
   /** Everything the process wrote to stderr so far. */
   stderr(): string;
+  /** Everything the process wrote to stdout so far (its log lines). */
+  stdout(): string;
   /** True while the process has not exited. */
   alive(): boolean;
   /** Sends `signal` and waits for the process to exit. */
@@ -48,6 +50,7 @@ export async function startChildServer(env: Record<string, string>): Promise<Chi
         url: ready[1]!,
         process: child,
         stderr: () => stderr,
+        stdout: () => stdout,
         alive,
         kill: async (signal = 'SIGTERM') => {
           if (alive()) child.kill(signal);

@@ -11,6 +11,17 @@ export function makeImage(
     .toBuffer();
 }
 
+/**
+ * A photo-like JPEG of the given size: Gaussian noise, which neither
+ * compresses nor decodes cheaply, so processing it takes a while.
+ */
+export function makeNoisyImage(width: number, height: number): Promise<Buffer> {
+  const noise = { type: 'gaussian', mean: 128, sigma: 40 } as const;
+  return sharp({ create: { width, height, channels: 3, background: '#808080', noise } })
+    .jpeg({ quality: 90 })
+    .toBuffer();
+}
+
 /** Writes bits MSB first, with JPEG's byte stuffing (0xFF is followed by 0x00 inside entropy-coded data). */
 class JpegBits {
   private readonly bytes: number[] = [];

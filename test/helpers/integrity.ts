@@ -1,6 +1,12 @@
 import { createHash } from 'node:crypto';
 import path from 'node:path';
-import { REVISION_KINDS, revisionFolderOfObject, revisionFoldersOf } from '../../src/providers/local/layout';
+import type { PendingRevision } from '../../src/domain/model';
+import {
+  REVISION_KINDS,
+  revisionFolderOfObject,
+  revisionFoldersOf,
+  sourceObjectKey,
+} from '../../src/providers/local/layout';
 import { TEMP_PREFIX } from '../../src/store/object-storage';
 import { BACKEND, queryIndex, spoolDir, withStore } from '../backend/backend';
 import { listFiles } from './files';
@@ -35,6 +41,18 @@ export async function inspectStore(dataDir: string): Promise<StoreReport> {
      UNION ALL SELECT id, 'file' AS kind, blob_key, sha256 FROM files WHERE blob_key IS NOT NULL`,
   );
   const retired = await queryIndex<{ blob_key: string }>(dataDir, 'SELECT blob_key FROM retired_blobs');
+  // Revisions still being processed: their source is stored, their renditions may not be yet.
+  const pending = (
+    await queryIndex<{ id: string; pending_revision: string | PendingRevision }>(
+      dataDir,
+      'SELECT id, pending_revision FROM images WHERE pending_revision IS NOT NULL',
+    )
+  ).map((row) => ({
+    id: row.id,
+    revision: (typeof row.pending_revision === 'string'
+      ? JSON.parse(row.pending_revision)
+      : row.pending_revision) as PendingRevision,
+  }));
   const extraThumbnails = (
     await queryIndex<{ product_id: string }>(
       dataDir,
@@ -64,6 +82,10 @@ export async function inspectStore(dataDir: string): Promise<StoreReport> {
       if (!bytesKey || !objects.has(bytesKey)) report.missing.push(row.id);
       else if ((await sha256(await storage.read(bytesKey))) !== row.sha256) report.mismatched.push(row.id);
       report.shaById.set(row.id, row.sha256);
+    }
+    for (const { id, revision } of pending) {
+      for (const folder of revisionFoldersOf(revision.blobKey)) referenced.add(folder);
+      if (!objects.has(sourceObjectKey(revision.blobKey, revision.contentType))) report.missing.push(id);
     }
     const folders = new Set([...objects].map(revisionFolderOfObject));
     report.orphans = [...folders].filter((folder) => !referenced.has(folder));
