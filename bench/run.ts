@@ -8,6 +8,7 @@ import type { BenchContext, Section } from './lib/context';
 import { describeMachine, LOAD_CORE } from './lib/machine';
 import { batching } from './scenarios/batching';
 import { entityResolution } from './scenarios/entities';
+import { imageUploads } from './scenarios/image-uploads';
 import { renditions } from './scenarios/renditions';
 import { streamingUploads } from './scenarios/uploads';
 
@@ -16,6 +17,7 @@ const SCENARIOS: Record<string, (ctx: BenchContext) => Promise<Section>> = {
   batching,
   uploads: streamingUploads,
   renditions,
+  'image-uploads': imageUploads,
 };
 
 async function main() {

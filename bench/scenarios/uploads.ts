@@ -1,13 +1,12 @@
-import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import path from 'node:path';
-import sharp from 'sharp';
-import type { UploadJob, UploadResult } from '../load-worker';
+import type { UploadJob } from '../load-worker';
 import { startChild, type BenchChild } from '../lib/child';
 import type { BenchContext, Section } from '../lib/context';
 import { SERVER_CORE } from '../lib/machine';
 import { interleave, roundRatios } from '../lib/rounds';
 import { fmt, median, MiB, table } from '../lib/stats';
+import { gql, measure, onServer, type UploadRun } from '../lib/uploading';
 import { startSubgraph } from './entities';
 
 const FILE_SIZES = [200 * MiB, 1024 * MiB];
@@ -19,58 +18,9 @@ const FLATNESS = 16 * MiB;
 
 type Variant = 'product-media' | 'raw pipe' | 'raw pipe + sha256';
 
-interface UploadRun {
-  mibPerSecond: number;
-  /** Peak resident memory during the uploads, above the resident memory just before. */
-  peakAboveIdle: number;
-  peak: number;
-}
-
-/** Measures one batch of uploads against `server`: throughput over the whole batch and the server's peak memory. */
-async function measure(
-  ctx: BenchContext,
-  server: BenchChild,
-  job: UploadJob,
-  totalBytes: number,
-  check: (answer: { status: number; body: string }) => void | Promise<void>,
-): Promise<UploadRun> {
-  await server.resetPeak();
-  const before = await server.usage();
-  const result = await ctx.load.call<UploadResult>('upload', job);
-  const after = await server.usage();
-  await Promise.all(result.answers.map(async (answer) => check(answer)));
-  return {
-    mibPerSecond: totalBytes / MiB / (result.wallMs / 1000),
-    peakAboveIdle: after.peakBytes - before.rssBytes,
-    peak: after.peakBytes,
-  };
-}
-
-async function gql(url: string, query: string, variables: object): Promise<Record<string, unknown>> {
-  const res = await fetch(`${url}/graphql`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ query, variables }),
-  });
-  const body = (await res.json()) as { data?: Record<string, unknown>; errors?: unknown };
-  if (!body.data || body.errors) throw new Error(`GraphQL failed: ${JSON.stringify(body).slice(0, 300)}`);
-  return body.data;
-}
-
 const REQUEST_FILE_UPLOAD = `mutation($input: RequestFileUploadInput!) { requestFileUpload(input: $input) {
   file { id } upload { url headers { name value } } userErrors { code message } } }`;
 const FILE_SIZE = `query($reps: [_Any!]!) { _entities(representations: $reps) { ... on ProductFile { byteSize } } }`;
-const REQUEST_IMAGE_UPLOAD = `mutation($input: RequestImageUploadInput!) { requestImageUpload(input: $input) {
-  image { id } upload { url headers { name value } } userErrors { code message } } }`;
-const UPDATE_IMAGE = `mutation($input: UpdateImageInput!) { updateImage(input: $input) {
-  image { id status byteSize } userErrors { code message } } }`;
-
-/** An upload target's URL on the address the server really listens on (its public URL may name `localhost`). */
-const onServer = (server: BenchChild, target: string) => {
-  const url = new URL(target);
-  return `${server.url}${url.pathname}${url.search}`;
-};
-
 async function fileUploadJob(server: BenchChild, size: number, count: number): Promise<UploadJob> {
   const requests: UploadJob['requests'] = [];
   for (let i = 0; i < count; i++) {
@@ -94,32 +44,6 @@ async function fileUploadJob(server: BenchChild, size: number, count: number): P
     });
   }
   return { requests, bytes: size };
-}
-
-/** The parts of a GraphQL multipart request around the file's bytes (the spec graphql-upload-minimal implements). */
-function multipartAround(imageId: string) {
-  const boundary = `bench-${randomBytes(8).toString('hex')}`;
-  const part = (name: string, value: string) =>
-    `--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`;
-  const operations = JSON.stringify({ query: UPDATE_IMAGE, variables: { input: { id: imageId, file: null } } });
-  return {
-    headers: { 'content-type': `multipart/form-data; boundary=${boundary}`, 'apollo-require-preflight': 'true' },
-    prefix:
-      part('operations', operations) +
-      part('map', JSON.stringify({ 0: ['variables.input.file'] })) +
-      `--${boundary}\r\nContent-Disposition: form-data; name="0"; filename="photo.png"\r\nContent-Type: image/png\r\n\r\n`,
-    suffix: `\r\n--${boundary}--\r\n`,
-  };
-}
-
-/** A PNG of noise just under 20 MiB (stored, not compressed), which every upload path must move whole. */
-async function makeLargePng(file: string): Promise<number> {
-  const width = 2560;
-  const height = 2700;
-  const info = await sharp(randomBytes(width * height * 3), { raw: { width, height, channels: 3 } })
-    .png({ compressionLevel: 0 })
-    .toFile(file);
-  return info.size;
 }
 
 /** Scenario 3: streaming uploads against a raw request-to-file pipe, with a buffering server as the detector. */
@@ -266,77 +190,10 @@ export async function streamingUploads(ctx: BenchContext): Promise<Section> {
       });
     }
 
-    // A 20 MiB image through multipart updateImage: received, decoded, three renditions made, committed.
-    const pngFile = path.join(ctx.workDir, 'large.png');
-    const pngBytes = await makeLargePng(pngFile);
-    const seed = await gql(subgraph.url, REQUEST_IMAGE_UPLOAD, { input: { productId: 'bench-uploads' } });
-    const seedUpload = seed.requestImageUpload as {
-      image: { id: string };
-      upload: { url: string; headers: { name: string; value: string }[] };
-    };
-    const seedPut = await ctx.load.call<UploadResult>('upload', {
-      requests: [
-        {
-          url: onServer(subgraph, seedUpload.upload.url),
-          method: 'PUT',
-          headers: Object.fromEntries(seedUpload.upload.headers.map((h) => [h.name, h.value])),
-        },
-      ],
-      bytes: 0,
-      sourceFile: pngFile,
-    } satisfies UploadJob);
-    if (seedPut.answers[0]!.status !== 200) throw new Error(`seed image upload answered ${seedPut.answers[0]!.status}`);
-    const imageId = seedUpload.image.id;
-    for (const count of CONCURRENCY) {
-      ctx.log(`uploads 20 MiB image x${count}`);
-      const results = await interleave<Variant, UploadRun>(
-        ['product-media', 'raw pipe'],
-        ctx.rounds,
-        async (variant) => {
-          const around = multipartAround(imageId);
-          const url = variant === 'raw pipe' ? `${raw.url}/upload` : `${subgraph.url}/graphql`;
-          const job: UploadJob = {
-            requests: Array.from({ length: count }, () => ({ url, method: 'POST' as const, ...around })),
-            bytes: pngBytes,
-            sourceFile: pngFile,
-          };
-          return measure(ctx, variant === 'raw pipe' ? raw : subgraph, job, pngBytes * count, (a) => {
-            if (a.status !== 200) throw new Error(`${variant} answered ${a.status} ${a.body.slice(0, 300)}`);
-            if (variant === 'product-media') {
-              const payload = (
-                JSON.parse(a.body) as {
-                  data: { updateImage: { image: { status: string; byteSize: number }; userErrors: unknown[] } };
-                }
-              ).data.updateImage;
-              if (payload.userErrors.length || payload.image.status !== 'READY' || payload.image.byteSize !== pngBytes)
-                throw new Error(`updateImage answered ${a.body.slice(0, 300)}`);
-            }
-          });
-        },
-      );
-      const ratio = median(roundRatios(results, 'product-media', 'raw pipe', (m) => m.mibPerSecond));
-      for (const variant of ['product-media', 'raw pipe'] as const) {
-        const runs = results.get(variant)!.map((m) => m.value);
-        rows.push([
-          `image ${fmt.mib(pngBytes)} (multipart)`,
-          count,
-          variant,
-          fmt.num(median(runs.map((r) => r.mibPerSecond)), 1),
-          variant === 'raw pipe' ? '1.00x' : fmt.ratio(ratio),
-          fmt.mib(median(runs.map((r) => r.peakAboveIdle))),
-          fmt.mib(median(runs.map((r) => r.peak))),
-        ]);
-      }
-      targets.push({
-        name: `image 20 MiB multipart x${count}: throughput >= 0.85x raw pipe (includes decoding and three renditions)`,
-        met: ratio >= 0.85,
-        detail: fmt.ratio(ratio),
-      });
-    }
     return {
       title: '3. Streaming uploads',
       body: [
-        'Files PUT to upload URLs from `requestFileUpload` (random, incompressible bytes; the answer must say READY with the exact byteSize); the 20 MiB image (a stored PNG of noise) through multipart `updateImage`, which answers once the image is decoded, its three renditions written and the index committed. The baseline streams the same request bodies to a file, fsyncs and renames. Throughput is all bytes of a batch over the time from the first byte sent to the last answer. Peak memory is `VmHWM` (reset before each batch through `/proc/<pid>/clear_refs`), shown above the resident memory just before the batch and as the absolute peak.',
+        'Files PUT to upload URLs from `requestFileUpload` (random, incompressible bytes; the answer must say READY with the exact byteSize). The baseline streams the same request bodies to a file, fsyncs and renames. Throughput is all bytes of a batch over the time from the first byte sent to the last answer. Peak memory is `VmHWM` (reset before each batch through `/proc/<pid>/clear_refs`), shown above the resident memory just before the batch and as the absolute peak.',
         '',
         table(['upload', 'at once', 'server', 'MiB/s', 'vs raw pipe', 'peak above idle', 'peak RSS'], rows),
       ].join('\n'),

@@ -226,7 +226,12 @@ export class MediaService {
       if (patch.blobKey) await this.discard(provider, [patch.blobKey]);
       return fail('NOT_FOUND', 'The image was deleted meanwhile');
     }
-    return 'limitExceeded' in saved ? limitFailure(saved) : ok(saved);
+    if ('limitExceeded' in saved) {
+      // A limit reached meanwhile (checked again in the insert's transaction): the new bytes belong to nothing.
+      if (patch.blobKey) await this.discard(provider, [patch.blobKey]);
+      return limitFailure(saved);
+    }
+    return ok(saved);
   }
 
   /**

@@ -84,4 +84,37 @@ describe('a kill during processing', () => {
       await Promise.all(servers.map((s) => s.stop()));
     }
   }, 180_000);
+
+  it('a shutdown during processing records no failure; the next start finishes the work', async () => {
+    const dataDir = tempDataDir();
+    const first = await startTestServer(ENV, dataDir);
+    const ids: string[] = [];
+    for (let i = 0; i < 2; i += 1) {
+      const { image, upload } = await requestImage(first, { productId: 'stop-proc' });
+      expect((await putBytes(upload, await makeNoisyImage(3000, 2000))).body.status).toBe('PROCESSING');
+      ids.push(image.id as string);
+    }
+    await first.stop();
+    const rows = await queryIndex<{ id: string; status: string; failure_reason: string | null; owner: string | null }>(
+      dataDir,
+      `SELECT id, status, failure_reason, processing_owner AS owner FROM images WHERE pending_revision IS NOT NULL`,
+    );
+    // The second waited behind the first (one at a time): it is still waiting, unfailed, and given up for any
+    // replica to take at once.
+    expect(rows.map((row) => row.id)).toContain(ids[1]);
+    for (const row of rows) expect(row).toMatchObject({ status: 'PROCESSING', failure_reason: null, owner: null });
+
+    const second = await startTestServer(ENV, dataDir);
+    try {
+      const deadline = Date.now() + 60_000;
+      while ((await statusesOf(second, ids)).some((status) => status !== 'READY')) {
+        expect(Date.now()).toBeLessThan(deadline);
+        await sleep(200);
+      }
+      const resumed = second.logs().filter((line) => line.msg === 'image processing resumed');
+      expect(resumed.map((line) => line.imageId as string).sort()).toEqual(rows.map((row) => row.id).sort());
+    } finally {
+      await second.stop();
+    }
+  }, 120_000);
 });
