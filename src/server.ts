@@ -276,9 +276,8 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
         await housekeeping.close();
         await apollo.stop();
         if (httpServer.listening) await new Promise<void>((resolve) => httpServer.close(() => resolve()));
-        // Before the workers stop: the tasks they drop are then left for the next start, not recorded as failed.
-        await processing.close();
-        await images.close();
+        // The workers stop inside: the work they drop is left for the next start, not recorded as failed.
+        await processing.close(() => images.close());
         await store.close();
       })()),
   };

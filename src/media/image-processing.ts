@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { catchMediaError, type MediaError, type Result } from '../domain/errors';
+import { catchMediaError, fail, type MediaError, type Result } from '../domain/errors';
 import type { ImageRecord, PendingRevision } from '../domain/model';
 import type { Logger } from '../observability/log';
 import type { MediaProviderAdapter } from '../providers/provider';
@@ -23,8 +23,17 @@ export interface ImageProcessingOptions {
   logger: Logger;
 }
 
-/** Writes an image's row: `settled` over the write's own patch, under `lease` when it stays pending. */
-export type SaveImage = (settled: ImagePatch, lease?: ProcessingLease) => Promise<Result<Written<ImageRecord>>>;
+/**
+ * Writes an image's row: `settled` over the write's own patch, under `lease`
+ * when it stays pending, making it the product's thumbnail with `thumbnail`.
+ */
+export type SaveImage = (
+  settled: ImagePatch,
+  options: { lease?: ProcessingLease; thumbnail: boolean },
+) => Promise<Result<Written<ImageRecord>>>;
+
+/** Background attempts at one revision in one process before a failure of the server is recorded as the image's. */
+const MAX_ATTEMPTS = 5;
 
 /** What processing a revision came to: a patch or an expected refusal, or a failure of the server (thrown). */
 type Outcome = { result: Result<ImagePatch> } | { thrown: unknown };
@@ -48,6 +57,8 @@ export class ImageProcessing {
   /** Revisions this process is processing in the background, by image id. */
   private readonly running = new Map<string, { blobKey: string; done: Promise<void> }>();
   private timers: NodeJS.Timeout[] = [];
+  /** Failures of the server met so far per pending revision, in this process. */
+  private readonly attempts = new Map<string, number>();
   private closed = false;
   private polling?: Promise<void>;
 
@@ -62,13 +73,16 @@ export class ImageProcessing {
    * Processes `pending` for `image`, written with `save`: within `waitMs` the
    * outcome is written at once (or, for a refusal, returned with the revision
    * removed and nothing written); after it the image is saved `PROCESSING`
-   * and the outcome recorded when it comes.
+   * and the outcome recorded when it comes. An image without earlier bytes
+   * asked to be the thumbnail becomes it only once processed: a placeholder
+   * never takes the thumbnail from an image that has one.
    */
   async process(
     provider: MediaProviderAdapter,
     image: ImageRecord,
     pending: PendingRevision,
     save: SaveImage,
+    thumbnail = false,
   ): Promise<Result<Written<ImageRecord>>> {
     const task = this.run(provider, image, pending);
     let timer: NodeJS.Timeout | undefined;
@@ -86,10 +100,13 @@ export class ImageProcessing {
         await this.discard(provider, pending);
         return outcome.result;
       }
-      return save(outcome.result.value);
+      return save(outcome.result.value, { thumbnail });
     }
-    const lease = this.lease();
-    const saved = await save({ status: 'PROCESSING' }, lease);
+    const deferThumbnail = thumbnail && image.blobKey === null;
+    const saved = await save(
+      { status: 'PROCESSING' },
+      { lease: this.lease(), thumbnail: thumbnail && !deferThumbnail },
+    );
     if (!saved.ok) {
       // Not recorded (deleted meanwhile, or a limit): what the task makes belongs to nothing.
       void task.then(() => this.discard(provider, pending));
@@ -98,7 +115,7 @@ export class ImageProcessing {
     this.track(
       image.id,
       pending,
-      task.then((done) => this.complete(provider, saved.value.before, pending, done)),
+      task.then((done) => this.complete(provider, saved.value.before, pending, done, deferThumbnail)),
     );
     return saved;
   }
@@ -122,14 +139,17 @@ export class ImageProcessing {
   }
 
   /**
-   * Stops taking up work and gives up this process's leases, so another
-   * process (or the next start) resumes at once what is still running here;
-   * outcomes that arrive after this are not recorded.
+   * Stops taking up work, stops the work still running (`stopWorkers`), waits
+   * until none of it can write to storage any more, and then gives up this
+   * process's leases, so another process (or the next start) resumes it at
+   * once; outcomes that arrive meanwhile are not recorded.
    */
-  async close(): Promise<void> {
+  async close(stopWorkers: () => Promise<void>): Promise<void> {
     this.closed = true;
     for (const timer of this.timers) clearInterval(timer);
     await this.polling;
+    await stopWorkers();
+    await Promise.all([...this.running.values()].map((entry) => entry.done));
     await this.options.index.releaseProcessingLeases(this.owner).catch((err: unknown) => {
       this.options.logger.warn({ error: String((err as Error).message) }, 'processing leases could not be released');
     });
@@ -206,18 +226,32 @@ export class ImageProcessing {
     before: ImageRecord,
     pending: PendingRevision,
     outcome: Outcome,
+    makeThumbnail = false,
   ): Promise<void> {
     const { index, logger } = this.options;
     if (this.closed) return;
     const log = logger.child({ imageId: before.id, revision: pending.blobKey });
+    let result: Result<ImagePatch>;
     if ('thrown' in outcome || (!outcome.result.ok && outcome.result.error.retryable)) {
       const reason = 'thrown' in outcome ? outcome.thrown : (outcome.result as { error: MediaError }).error;
-      log.warn({ error: String((reason as Error).message) }, 'image processing will be tried again');
-      return;
+      const message = String((reason as Error).message);
+      const attempts = (this.attempts.get(pending.blobKey) ?? 0) + 1;
+      if (attempts < MAX_ATTEMPTS) {
+        this.attempts.set(pending.blobKey, attempts);
+        log.warn({ error: message, attempts }, 'image processing will be tried again');
+        return;
+      }
+      // A failure that keeps coming back is no passing one: the image is told, instead of waiting forever.
+      this.attempts.delete(pending.blobKey);
+      result = fail('PROVIDER_UNAVAILABLE', `The image could not be processed (${message}); upload it again`);
+    } else {
+      result = outcome.result;
     }
-    const result = outcome.result;
+    this.attempts.delete(pending.blobKey);
     const patch: ImagePatch = result.ok ? result.value : failed(before, result.error);
-    const saved = await index.completeProcessing(before.id, pending.blobKey, this.owner, patch);
+    const saved = await index.completeProcessing(before.id, pending.blobKey, this.owner, patch, {
+      makeThumbnail: result.ok && makeThumbnail,
+    });
     if (!saved) {
       // Deleted, replaced by a newer upload, or taken up elsewhere after this lease ran out.
       const now = await index.getImage(before.id);

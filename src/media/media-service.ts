@@ -114,9 +114,13 @@ function limitFailure<T>(exceeded: LimitExceeded): Result<T> {
   return fail('LIMIT_EXCEEDED', `The product already has ${exceeded.limit} ${what}`);
 }
 
-/** CONFLICT for an image with no bytes yet (or whose processing failed): it cannot be the thumbnail. */
+/**
+ * CONFLICT for an image with no bytes yet (a placeholder, one whose first
+ * bytes are still PROCESSING, or whose processing failed): it cannot be the thumbnail.
+ */
 function placeholderConflict(image: ImageRecord, field: string[]): Result<void> {
-  if (image.status !== 'AWAITING_UPLOAD' && image.status !== 'FAILED') return ok(undefined);
+  const hasBytes = image.status === 'READY' || (image.status === 'PROCESSING' && image.blobKey !== null);
+  if (hasBytes) return ok(undefined);
   return fail('CONFLICT', `The image is ${image.status}; only an image with bytes can be the thumbnail`, { field });
 }
 
@@ -198,8 +202,13 @@ export class MediaService {
   ): Promise<Result<Written<ImageRecord>>> {
     const pending = patch.pendingRevision;
     if (!pending || !provider.processImage) return this.saveImage(provider, image, patch, thumbnailAsked, insert);
-    return this.options.processing.process(provider, image, pending, (settled, lease) =>
-      this.saveImage(provider, image, { ...patch, ...settled }, thumbnailAsked, { ...insert, lease }),
+    return this.options.processing.process(
+      provider,
+      image,
+      pending,
+      (settled, { lease, thumbnail }) =>
+        this.saveImage(provider, image, { ...patch, ...settled }, thumbnail, { ...insert, lease }),
+      thumbnailAsked,
     );
   }
 

@@ -162,6 +162,7 @@ export interface MediaIndex {
     pendingBlobKey: string,
     owner: string,
     patch: ImagePatch,
+    options?: { makeThumbnail?: boolean },
   ): Promise<Written<ImageRecord> | undefined>;
   /** Adds rows as they are, in one transaction (seeding catalogues for tests and benchmarks). */
   insertAll(rows: { images?: readonly ImageRecord[]; files?: readonly FileRecord[] }): Promise<void>;

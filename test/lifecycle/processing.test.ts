@@ -5,6 +5,7 @@ import {
   DELETE_IMAGE,
   putBytes,
   requestImage,
+  SET_THUMBNAIL,
   startTestServer,
   updateImageWithFile,
   uploadImage,
@@ -162,6 +163,52 @@ describe('with MEDIA_PROCESSING_WAIT_MS=0', () => {
     const after = await settled(t, id);
     expect(after).toMatchObject({ status: 'READY', width: 700 });
     expect(await widthOf(after.url!)).toBe(700);
+  });
+});
+
+describe('the thumbnail, with MEDIA_PROCESSING_WAIT_MS=0', () => {
+  let t: TestServer;
+  beforeAll(async () => (t = await startTestServer({ MEDIA_PROCESSING_WAIT_MS: '0' })));
+  afterAll(() => t.stop());
+
+  async function thumbnailOf(productId: string) {
+    const res = await t.gql(`query($id: ID!) { productMedia(productId: $id) { thumbnail { id } } }`, { id: productId });
+    return res.body.data.productMedia.thumbnail as { id: string } | null;
+  }
+
+  async function productWithThumbnail(productId: string): Promise<string> {
+    const id = await uploadImage(t, productId, await makeImage(200, 100));
+    await t.server.processing.idle();
+    expect((await t.gql(SET_THUMBNAIL, { imageId: id })).body.data.setThumbnail.userErrors).toEqual([]);
+    return id;
+  }
+
+  it('a new image asked to be the thumbnail becomes it once processed, and not when its bytes are refused', async () => {
+    const kept = await productWithThumbnail('proc-thumb-1');
+    const { image: refused } = await requestImage(t, { productId: 'proc-thumb-1' });
+    const res = await updateImageWithFile(t, { id: refused.id, thumbnail: true }, await truncatedPng());
+    expect(((await res.json()) as any).data.updateImage.image).toMatchObject({
+      status: 'PROCESSING',
+      isThumbnail: false,
+    });
+    expect(await thumbnailOf('proc-thumb-1')).toEqual({ id: kept });
+    expect(await settled(t, refused.id)).toMatchObject({ status: 'FAILED' });
+    expect(await thumbnailOf('proc-thumb-1')).toEqual({ id: kept });
+
+    const { image: taken } = await requestImage(t, { productId: 'proc-thumb-1' });
+    await updateImageWithFile(t, { id: taken.id, thumbnail: true }, await makeImage(300, 200));
+    expect(await settled(t, taken.id)).toMatchObject({ status: 'READY' });
+    expect(await thumbnailOf('proc-thumb-1')).toEqual({ id: taken.id });
+  });
+
+  it('an image whose first bytes are PROCESSING cannot be made the thumbnail yet (CONFLICT)', async () => {
+    const kept = await productWithThumbnail('proc-thumb-2');
+    const { image, upload } = await requestImage(t, { productId: 'proc-thumb-2' });
+    expect((await putBytes(upload, await makeNoisyImage(3000, 2000))).body.status).toBe('PROCESSING');
+    const set = (await t.gql(SET_THUMBNAIL, { imageId: image.id })).body.data.setThumbnail;
+    expect(set.userErrors).toMatchObject([{ code: 'CONFLICT' }]);
+    expect(await thumbnailOf('proc-thumb-2')).toEqual({ id: kept });
+    await t.server.processing.idle();
   });
 });
 

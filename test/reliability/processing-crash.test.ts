@@ -1,4 +1,4 @@
-import { BACKEND, queryIndex, RESTART_SWEEPS_ALL } from '../backend/backend';
+import { BACKEND, queryIndex, RESTART_SWEEPS_ALL, storedKeys, withStore } from '../backend/backend';
 import { startChildServer } from '../helpers/child-server';
 import { sleep } from '../helpers/crash-workload';
 import { makeNoisyImage } from '../helpers/images';
@@ -117,4 +117,40 @@ describe('a kill during processing', () => {
       await second.stop();
     }
   }, 120_000);
+
+  it('stop() ends the running work: nothing is written to storage after it', async () => {
+    const dataDir = tempDataDir();
+    const t = await startTestServer(ENV, dataDir);
+    const { image, upload } = await requestImage(t, { productId: 'stop-writes' });
+    expect((await putBytes(upload, await makeNoisyImage(4000, 3000))).body.status).toBe('PROCESSING');
+    const served = `images/${(image.id as string).split('/').pop()}`;
+    await t.stop();
+    const atStop = await storedKeys(dataDir, served);
+    await sleep(3000);
+    expect(await storedKeys(dataDir, served)).toEqual(atStop);
+  }, 60_000);
+
+  it('an image whose stored bytes are gone ends FAILED with the reason, instead of being tried forever', async () => {
+    const dataDir = tempDataDir();
+    const first = await startTestServer(ENV, dataDir);
+    const { image, upload } = await requestImage(first, { productId: 'lost-source' });
+    expect((await putBytes(upload, await makeNoisyImage(4000, 3000))).body.status).toBe('PROCESSING');
+    await first.stop();
+    const sources = await storedKeys(dataDir, `sources/${(image.id as string).split('/').pop()}`);
+    expect(sources).toHaveLength(1);
+    await withStore(dataDir, ({ storage }) => storage.removeFolder(sources[0]!.split('/').slice(0, 3).join('/')));
+
+    const second = await startTestServer(ENV, dataDir);
+    try {
+      const deadline = Date.now() + 30_000;
+      while ((await statusesOf(second, [image.id]))[0] !== 'FAILED') {
+        expect(Date.now()).toBeLessThan(deadline);
+        await sleep(200);
+      }
+      const res = await second.gql(`query($id: ID!) { productImage(id: $id) { failureReason } }`, { id: image.id });
+      expect(res.body.data.productImage.failureReason).toMatch(/no longer in storage/);
+    } finally {
+      await second.stop();
+    }
+  }, 60_000);
 });

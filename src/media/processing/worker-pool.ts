@@ -149,6 +149,7 @@ class Worker {
  */
 export class WorkerPoolImageProcessor implements ImageProcessor {
   private readonly idle: Worker[] = [];
+  private readonly busy = new Set<Worker>();
   private readonly waiting: (() => void)[] = [];
   private running = 0;
   private closed = false;
@@ -176,9 +177,10 @@ export class WorkerPoolImageProcessor implements ImageProcessor {
     this.idle.push(worker);
   }
 
+  /** Stops every worker, busy ones too: a task still running then rejects, and nothing it would write is written. */
   close(): Promise<void> {
     this.closed = true;
-    for (const worker of this.idle.splice(0)) worker.kill();
+    for (const worker of [...this.idle.splice(0), ...this.busy]) worker.kill();
     for (const wake of this.waiting.splice(0)) wake();
     return Promise.resolve();
   }
@@ -186,9 +188,11 @@ export class WorkerPoolImageProcessor implements ImageProcessor {
   private async run(task: ProcessingTask): Promise<ImageSize | RenderedImage> {
     await this.acquire();
     const worker = this.idle.pop() ?? new Worker(this.options.logger);
+    this.busy.add(worker);
     try {
       return await worker.run(task, this.options.limits.timeoutMs);
     } finally {
+      this.busy.delete(worker);
       if (worker.alive && !this.closed && worker.tasksRun < TASKS_PER_WORKER) this.idle.push(worker);
       else worker.kill();
       this.release();

@@ -207,13 +207,8 @@ export class LocalProvider implements MediaProviderAdapter {
         );
       } catch (err) {
         if (!(err instanceof ObjectMissing)) throw err;
-        return fail<ImagePatch>(
-          'PROVIDER_UNAVAILABLE',
-          'The uploaded bytes are no longer in storage; upload them again',
-          {
-            provider: 'LOCAL',
-          },
-        );
+        // Not a passing failure: trying again would find nothing either.
+        return fail<ImagePatch>('NOT_FOUND', 'The uploaded bytes are no longer in storage; upload them again');
       }
       const servedDir = await folderFor(pending.blobKey);
       const rendered = await this.options.images.render(sourcePath, pending.contentType, servedDir);

@@ -358,6 +358,7 @@ export class PostgresMediaIndex implements MediaIndex {
     pendingBlobKey: string,
     owner: string,
     patch: ImagePatch,
+    options: { makeThumbnail?: boolean } = {},
   ): Promise<Written<ImageRecord> | undefined> {
     const productId = await this.productOf('images', id);
     if (productId === undefined) return undefined;
@@ -368,7 +369,7 @@ export class PostgresMediaIndex implements MediaIndex {
         [id, owner, pendingBlobKey],
       );
       if (!rowCount) return undefined;
-      return this.patchImage(client, id, { ...patch, pendingRevision: null }, {});
+      return this.patchImage(client, id, { ...patch, pendingRevision: null }, options);
     });
   }
 

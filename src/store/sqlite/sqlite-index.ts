@@ -269,6 +269,7 @@ export class SqliteMediaIndex implements MediaIndex {
     pendingBlobKey: string,
     owner: string,
     patch: ImagePatch,
+    options: { makeThumbnail?: boolean } = {},
   ): Promise<Written<ImageRecord> | undefined> {
     return this.write(() => {
       const held = this.db
@@ -278,7 +279,7 @@ export class SqliteMediaIndex implements MediaIndex {
         )
         .get(id, owner, pendingBlobKey);
       if (!held) return undefined;
-      return this.patchImage(id, { ...patch, pendingRevision: null }, {});
+      return this.patchImage(id, { ...patch, pendingRevision: null }, options);
     });
   }
 
