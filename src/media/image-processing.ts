@@ -84,13 +84,9 @@ export class ImageProcessing {
     save: SaveImage,
     thumbnail = false,
   ): Promise<Result<Written<ImageRecord>>> {
-    const task = this.run(provider, image, pending);
-    let timer: NodeJS.Timeout | undefined;
-    const waited = new Promise<undefined>((resolve) => {
-      timer = setTimeout(() => resolve(undefined), this.options.waitMs);
-    });
-    const outcome = await Promise.race([task, waited]);
-    clearTimeout(timer);
+    // With no wait, the work starts after the answer's write: it would only compete with it.
+    const task = this.options.waitMs > 0 ? this.run(provider, image, pending) : undefined;
+    const outcome = task && (await settledWithin(task, this.options.waitMs));
     if (outcome) {
       if ('thrown' in outcome) {
         await this.discard(provider, pending);
@@ -109,13 +105,15 @@ export class ImageProcessing {
     );
     if (!saved.ok) {
       // Not recorded (deleted meanwhile, or a limit): what the task makes belongs to nothing.
-      void task.then(() => this.discard(provider, pending));
+      if (task) void task.then(() => this.discard(provider, pending));
+      else await this.discard(provider, pending);
       return saved;
     }
+    const work = task ?? this.run(provider, image, pending);
     this.track(
       image.id,
       pending,
-      task.then((done) => this.complete(provider, saved.value.before, pending, done, deferThumbnail)),
+      work.then((done) => this.complete(provider, saved.value.before, pending, done, deferThumbnail)),
     );
     return saved;
   }
@@ -275,6 +273,19 @@ export class ImageProcessing {
         'bytes no row names could not be removed; the sweep will',
       );
     });
+  }
+}
+
+/** The task's outcome if it settles within `ms`, else undefined. */
+async function settledWithin(task: Promise<Outcome>, ms: number): Promise<Outcome | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const waited = new Promise<undefined>((resolve) => {
+    timer = setTimeout(() => resolve(undefined), ms);
+  });
+  try {
+    return await Promise.race([task, waited]);
+  } finally {
+    clearTimeout(timer);
   }
 }
 

@@ -24,6 +24,10 @@ const ENV = {
   MEDIA_PROCESSING_LEASE_SECONDS: '2',
 };
 
+let made: Promise<Buffer> | undefined;
+/** A photo-sized JPEG, made once: rendering it takes long enough that later uploads wait for a worker. */
+const photo = () => (made ??= makeNoisyImage(1600, 1200));
+
 async function statusesOf(t: TestServer, ids: string[]): Promise<string[]> {
   return Promise.all(
     ids.map(async (id) => {
@@ -40,7 +44,7 @@ describe('a kill during processing', () => {
     const ids: string[] = [];
     for (let i = 0; i < 3; i += 1) {
       const { image, upload } = await requestImage({ gql: graphqlClient(child.url) }, { productId: 'crash-proc' });
-      const put = await putBytes(upload, await makeNoisyImage(2400, 1600));
+      const put = await putBytes(upload, await photo());
       expect(put.body).toEqual({ id: image.id, status: 'PROCESSING' });
       ids.push(image.id as string);
     }
@@ -91,7 +95,7 @@ describe('a kill during processing', () => {
     const ids: string[] = [];
     for (let i = 0; i < 2; i += 1) {
       const { image, upload } = await requestImage(first, { productId: 'stop-proc' });
-      expect((await putBytes(upload, await makeNoisyImage(3000, 2000))).body.status).toBe('PROCESSING');
+      expect((await putBytes(upload, await photo())).body.status).toBe('PROCESSING');
       ids.push(image.id as string);
     }
     await first.stop();
@@ -122,7 +126,7 @@ describe('a kill during processing', () => {
     const dataDir = tempDataDir();
     const t = await startTestServer(ENV, dataDir);
     const { image, upload } = await requestImage(t, { productId: 'stop-writes' });
-    expect((await putBytes(upload, await makeNoisyImage(4000, 3000))).body.status).toBe('PROCESSING');
+    expect((await putBytes(upload, await makeNoisyImage(2400, 1600))).body.status).toBe('PROCESSING');
     const served = `images/${(image.id as string).split('/').pop()}`;
     await t.stop();
     const atStop = await storedKeys(dataDir, served);
@@ -133,10 +137,15 @@ describe('a kill during processing', () => {
   it('an image whose stored bytes are gone ends FAILED with the reason, instead of being tried forever', async () => {
     const dataDir = tempDataDir();
     const first = await startTestServer(ENV, dataDir);
-    const { image, upload } = await requestImage(first, { productId: 'lost-source' });
-    expect((await putBytes(upload, await makeNoisyImage(4000, 3000))).body.status).toBe('PROCESSING');
+    // The second waits behind the first (one at a time), so it is surely unprocessed at the stop.
+    let image = { id: '' };
+    for (let i = 0; i < 2; i += 1) {
+      const requested = await requestImage(first, { productId: 'lost-source' });
+      expect((await putBytes(requested.upload, await photo())).body.status).toBe('PROCESSING');
+      image = requested.image as { id: string };
+    }
     await first.stop();
-    const sources = await storedKeys(dataDir, `sources/${(image.id as string).split('/').pop()}`);
+    const sources = await storedKeys(dataDir, `sources/${image.id.split('/').pop()}`);
     expect(sources).toHaveLength(1);
     await withStore(dataDir, ({ storage }) => storage.removeFolder(sources[0]!.split('/').slice(0, 3).join('/')));
 

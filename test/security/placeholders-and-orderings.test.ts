@@ -183,7 +183,8 @@ describe('expired placeholders are swept', () => {
     } finally {
       await restarted.stop();
     }
-  });
+    // Nine seconds of waiting for expiry and two starts: more than the default 30 s on a busy machine.
+  }, 90_000);
 });
 
 describe('a placeholder whose bytes are arriving', () => {
