@@ -14,7 +14,8 @@ export class DownloadLinks {
 
   /** A link to the blob `files/<fileId>/<revision>/data`, named after the file for the browser's sake. */
   create(blobKey: string, fileName: string): string {
-    const expires = Math.floor(this.now() / 1000) + this.ttlSeconds;
+    // Whole seconds, rounded up: a link lives at least `ttlSeconds`, and links made within one second are the same.
+    const expires = Math.ceil(this.now() / 1000) + this.ttlSeconds;
     const signature = this.signer.mac(PURPOSE, `${blobKey}\n${expires}`);
     const publicPath = filePublicPath(blobKey, servedNameSegment(fileName));
     return `${this.publicUrl()}${publicPath}?expires=${expires}&signature=${signature}`;

@@ -41,7 +41,8 @@ export class UploadGrants {
   ) {}
 
   async issue(grant: Omit<UploadGrant, 'v' | 'exp' | 'jti'>): Promise<{ grant: UploadGrant; target: UploadTarget }> {
-    const exp = Math.floor(this.now() / 1000) + this.ttlSeconds;
+    // Whole seconds, rounded up: a URL lives at least `ttlSeconds` (at most one second more), never less.
+    const exp = Math.ceil(this.now() / 1000) + this.ttlSeconds;
     const full: UploadGrant = { v: 1, ...grant, exp, jti: randomUUID() };
     await this.onIssued(full);
     const token = this.signer.seal(PURPOSE, full);

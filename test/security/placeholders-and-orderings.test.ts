@@ -6,6 +6,7 @@ import {
   requestImage,
   SET_THUMBNAIL,
   startTestServer,
+  tempDataDir,
   UPDATE_IMAGE,
   uploadImage,
   type TestServer,
@@ -154,14 +155,19 @@ describe('expired placeholders are swept', () => {
       MEDIA_PENDING_UPLOAD_GRACE_SECONDS: '1',
       MEDIA_SWEEP_INTERVAL_SECONDS: '1',
     };
-    const t = await startTestServer(env);
-    const kept = await uploadImage(t, 'sw-1', await makeImage(8, 8));
+    // The image with bytes is uploaded before the short expiry applies: a one-second URL can expire before its PUT.
+    const dataDir = tempDataDir();
+    const before = await startTestServer({}, dataDir);
+    const kept = await uploadImage(before, 'sw-1', await makeImage(8, 8));
+    await before.stop();
+    const t = await startTestServer(env, dataDir);
     const pending = await requestImage(t, { productId: 'sw-1' });
     const file = await t.gql(REQUEST_FILE_UPLOAD, { input: { productId: 'sw-1', fileName: 'a.txt' } });
     expect(file.body.data.requestFileUpload.userErrors).toEqual([]);
     let list = await t.gql(LIST, { id: 'sw-1' });
     expect(list.body.data.productMedia.pending).toHaveLength(2);
-    await new Promise((resolve) => setTimeout(resolve, 4500));
+    // Expiry (at most 2 s away) plus the 1 s grace, then the next sweep.
+    await new Promise((resolve) => setTimeout(resolve, 5500));
     list = await t.gql(LIST, { id: 'sw-1' });
     expect(list.body.data.productMedia.pending).toEqual([{ id: kept, status: 'READY' }]);
     expect(list.body.data.productMedia.pendingFiles).toEqual([]);
@@ -172,7 +178,7 @@ describe('expired placeholders are swept', () => {
     // At start-up: a placeholder left by a stopped process is gone once the new one starts.
     const left = await requestImage(t, { productId: 'sw-2' });
     await t.stop();
-    // Expiry and cut-off are whole seconds: TTL 1 s plus grace 1 s has surely passed after 4 s.
+    // Expiry and cut-off are whole seconds: TTL 1 s (rounded up) plus grace 1 s has surely passed after 4 s.
     await new Promise((resolve) => setTimeout(resolve, 4200));
     const restarted = await startTestServer({ ...env, MEDIA_SWEEP_INTERVAL_SECONDS: '3600' }, t.dataDir);
     try {
@@ -189,8 +195,9 @@ describe('expired placeholders are swept', () => {
 
 describe('a placeholder whose bytes are arriving', () => {
   it('is not swept while its upload runs past the URL expiry and grace period, and ends READY', async () => {
+    // Three seconds for the head to arrive, even on a busy machine; the body takes about six.
     const t = await startTestServer({
-      MEDIA_UPLOAD_URL_TTL_SECONDS: '1',
+      MEDIA_UPLOAD_URL_TTL_SECONDS: '3',
       MEDIA_PENDING_UPLOAD_GRACE_SECONDS: '0',
       MEDIA_SWEEP_INTERVAL_SECONDS: '1',
     });
@@ -200,7 +207,7 @@ describe('a placeholder whose bytes are arriving', () => {
       const body = Buffer.alloc(150, 'x');
       const { pathname } = new URL(upload.url);
       const head = `PUT ${pathname} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: text/plain\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n`;
-      // The head at once (the token is claimed), then the body over about 3 s: several sweeps run meanwhile.
+      // The head at once (the token is claimed), then the body over about 6 s: several sweeps run meanwhile.
       const answer = await new Promise<string>((resolve) => {
         const { hostname, port } = new URL(t.url);
         const socket = net.connect(Number(port), hostname, () => socket.write(head));
@@ -209,7 +216,7 @@ describe('a placeholder whose bytes are arriving', () => {
         const timer = setInterval(() => {
           if (sent < body.length) socket.write(body.subarray(sent, (sent += 1)));
           else clearInterval(timer);
-        }, 20);
+        }, 40);
         socket.on('data', (data) => (text += data.toString()));
         socket.on('close', () => {
           clearInterval(timer);
