@@ -34,12 +34,10 @@ export async function spoolToFile(
   const headChunks: Buffer[] = [];
   let headLength = 0;
   let byteSize = 0;
-  let idle: NodeJS.Timeout | undefined;
-  const watchIdle = () => {
-    clearTimeout(idle);
-    // Failing the meter (not the source) ends the pipeline and still lets the request be answered.
-    idle = setTimeout(() => meter.destroy(new UploadStalled(idleTimeoutMs)), idleTimeoutMs);
-  };
+  // One timer for the whole body, pushed back on every chunk (refresh, not a new timer per chunk).
+  // Failing the meter (not the source) ends the pipeline and still lets the request be answered.
+  const idle = setTimeout(() => meter.destroy(new UploadStalled(idleTimeoutMs)), idleTimeoutMs);
+  const watchIdle = () => idle.refresh();
   source.once('limit', () =>
     source.destroy(Object.assign(new Error('The file part is over the limit'), { status: 413 })),
   );
@@ -62,7 +60,6 @@ export async function spoolToFile(
   // An error of the source is the sender's doing (cut off, malformed multipart); one of the disk is ours.
   let sourceError: unknown;
   source.once('error', (err) => (sourceError = err));
-  watchIdle();
   try {
     await pipeline(source, meter, createWriteStream(tempPath, { flags: 'wx' }));
     await fsyncPath(tempPath);
