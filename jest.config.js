@@ -1,7 +1,9 @@
 /** @type {import('jest').Config} */
 module.exports = {
   // Transpile only: `npm run typecheck` checks the tests' types once, instead of every jest worker again.
-  transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.jest.json' }] },
+  // thumbhash ships ES modules only: transpiled too, for the tests that decode a ThumbHash.
+  transform: { '^.+\\.(ts|js)$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.jest.json' }] },
+  transformIgnorePatterns: ['/node_modules/(?!thumbhash/)'],
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],

@@ -27,6 +27,8 @@ import { multipartGraphQL } from './http/multipart';
 import { mediaRouter } from './http/media';
 import { uploadRouter } from './http/uploads';
 import { DownloadLinks } from './media/download-links';
+import { RenditionLinks } from './media/rendition-links';
+import { SummaryBackfill } from './media/summary-backfill';
 import { MediaService } from './media/media-service';
 import { UploadGrants } from './media/upload-grants';
 import { WorkerPoolImageProcessor } from './media/processing/worker-pool';
@@ -62,6 +64,8 @@ export interface RunningServer {
   images: ImageProcessor;
   /** Processing off the request: its backlog, and `idle()` to wait for it. */
   processing: ImageProcessing;
+  /** The start-up backfill of ThumbHashes and dominant colours; `idle()` waits for it. */
+  summaries: SummaryBackfill;
   /** Stops accepting, lets in-flight requests finish, then closes the database. */
   stop(): Promise<void>;
 }
@@ -134,6 +138,8 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     storage,
     grants,
     links,
+    renditions: new RenditionLinks(signer),
+    maxRenditionsPerImage: config.maxRenditionsPerImage,
     maxImageBytes: config.maxImageBytes,
     maxFileBytes: config.maxFileBytes,
     images,
@@ -171,6 +177,8 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     assetUrl: assetBaseUrl === undefined ? undefined : (location) => assetUrlOf(location, assetBaseUrl),
   });
   processing.start();
+  const summaries = new SummaryBackfill(index, local, logger);
+  summaries.start();
 
   const app = express();
   app.disable('x-powered-by');
@@ -236,7 +244,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   app.use('/uploads', openCors('PUT, OPTIONS'));
   app.use(uploadRouter(media));
   app.use('/media', openCors('GET, HEAD, OPTIONS'));
-  app.use(mediaRouter(storage, index, links));
+  app.use(mediaRouter(storage, index, links, local));
   app.use(graphiqlRouter('/graphql'));
   app.use(
     '/graphql',
@@ -271,9 +279,11 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     storage,
     images,
     processing,
+    summaries,
     stop: () =>
       (stopping ??= (async () => {
         await housekeeping.close();
+        await summaries.stop();
         await apollo.stop();
         if (httpServer.listening) await new Promise<void>((resolve) => httpServer.close(() => resolve()));
         // The workers stop inside: the work they drop is left for the next start, not recorded as failed.

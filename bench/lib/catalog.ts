@@ -50,6 +50,8 @@ function image(provider: ProviderName, product: string, imageId: string, orderin
     variants: [variant('ORIGINAL', 1600), variant('STANDARD', 1200), variant('LOW', 480), variant('THUMBNAIL', 160)],
     failureReason: null,
     pendingRevision: null,
+    thumbhash: null,
+    dominantColor: null,
     createdAt: CREATED,
     updatedAt: CREATED,
   };

@@ -76,6 +76,8 @@ export interface Config {
   processingWaitMs: number;
   /** How long a process's hold on processing an image lasts unless renewed, in seconds; a crashed one's is taken up after it. */
   processingLeaseSeconds: number;
+  /** Renditions on request (`url(transform:)`) stored per image revision; past it, a fixed rendition is served instead. */
+  maxRenditionsPerImage: number;
   /** Most pages or frames an image may have. */
   maxImagePages: number;
   /** Free space under `MEDIA_DATA_DIR` below which `/readyz` answers 503. */
@@ -159,6 +161,7 @@ const envSchema = z.object({
   MEDIA_PROCESSING_QUEUE_LIMIT: int(0, 100_000, 100),
   MEDIA_PROCESSING_WAIT_MS: int(0, 600_000, 5000),
   MEDIA_PROCESSING_LEASE_SECONDS: int(1, 3600, 60),
+  MEDIA_MAX_RENDITIONS_PER_IMAGE: int(0, 1000, 48),
   MEDIA_MAX_IMAGE_PAGES: int(1, 100_000, 1000),
   MEDIA_MIN_FREE_BYTES: int(0, Number.MAX_SAFE_INTEGER, 268435456),
   MEDIA_LEFTOVER_GRACE_SECONDS: int(1, 30 * 24 * 3600, 3600),
@@ -271,6 +274,7 @@ export function loadConfig(env: Environment = process.env): Config {
     processingQueueLimit: e.MEDIA_PROCESSING_QUEUE_LIMIT,
     processingWaitMs: e.MEDIA_PROCESSING_WAIT_MS,
     processingLeaseSeconds: e.MEDIA_PROCESSING_LEASE_SECONDS,
+    maxRenditionsPerImage: e.MEDIA_MAX_RENDITIONS_PER_IMAGE,
     maxImagePages: e.MEDIA_MAX_IMAGE_PAGES,
     minFreeBytes: e.MEDIA_MIN_FREE_BYTES,
     leftoverGraceSeconds: e.MEDIA_LEFTOVER_GRACE_SECONDS,

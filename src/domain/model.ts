@@ -72,6 +72,10 @@ export interface ImageRecord {
   failureReason: string | null;
   /** LOCAL: the revision being processed, whose renditions will replace `variants`; null when none is. */
   pendingRevision: PendingRevision | null;
+  /** LOCAL: base64 ThumbHash of the current revision (from a version of at most 100 px); null until processed. */
+  thumbhash: string | null;
+  /** LOCAL: the current revision's dominant colour, `#rrggbb`; null until processed. */
+  dominantColor: string | null;
   createdAt: string;
   updatedAt: string;
 }

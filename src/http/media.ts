@@ -1,6 +1,7 @@
 import { Router, type Request, type Response } from 'express';
 import type { DownloadLinks } from '../media/download-links';
-import { IMMUTABLE, ROUTES, servedFile, servedImage } from '../providers/local/layout';
+import { IMMUTABLE, ROUTES, servedFile, servedImage, servedRendition } from '../providers/local/layout';
+import type { LocalProvider } from '../providers/local/local-provider';
 import type { MediaIndex } from '../store/media-index';
 import type { ObjectStorage } from '../store/object-storage';
 import { answerError, notFound, serveObject } from './serve-object';
@@ -19,10 +20,17 @@ export function attachmentDisposition(fileName: string): string {
 
 /**
  * `GET /media/...`: LOCAL image renditions (public, immutable: a new upload is
- * a new revision and a new URL) and LOCAL product files (only with a valid,
- * unexpired signature).
+ * a new revision and a new URL), renditions on request (only with the
+ * signature the subgraph handed out; made on the first request, then served
+ * from storage like the fixed ones), and LOCAL product files (only with a
+ * valid, unexpired signature).
  */
-export function mediaRouter(storage: ObjectStorage, index: MediaIndex, links: DownloadLinks): Router {
+export function mediaRouter(
+  storage: ObjectStorage,
+  index: MediaIndex,
+  links: DownloadLinks,
+  local: Pick<LocalProvider, 'rendition' | 'handedOut'>,
+): Router {
   // Paths are matched exactly: `/MEDIA/...` is not a media URL.
   const router = Router({ caseSensitive: true, strict: true });
 
@@ -37,6 +45,30 @@ export function mediaRouter(storage: ObjectStorage, index: MediaIndex, links: Do
       'Cache-Control': IMMUTABLE,
       // A revision's bytes never change: its id names them.
       ETag: `"${revision}-${image.kind}"`,
+    });
+  });
+
+  router.get(ROUTES.rendition, async (req: Request<Record<'imageId' | 'revision' | 'spec', string>>, res: Response) => {
+    const { imageId, revision, spec } = req.params;
+    const served = servedRendition(imageId, revision, spec);
+    if (!served) return notFound(res);
+    const signature = typeof req.query.signature === 'string' ? req.query.signature : '';
+    if (!local.handedOut(served.blobKey, spec, signature)) {
+      return answerError(res, 403, 'FORBIDDEN', 'This rendition was not handed out by the subgraph');
+    }
+    const outcome = await local.rendition(served.blobKey, served.spec);
+    if (!outcome.ok) return notFound(res);
+    if ('fallback' in outcome.value) {
+      // Past the cap on stored renditions: the served original, briefly cached, until the image has a new revision.
+      res.setHeader('Cache-Control', 'public, max-age=300');
+      return res.redirect(302, outcome.value.fallback);
+    }
+    return serveObject(req, res, storage, outcome.value.key, {
+      'Content-Type': served.contentType,
+      'X-Content-Type-Options': 'nosniff',
+      'Content-Security-Policy': SANDBOX,
+      'Cache-Control': IMMUTABLE,
+      ETag: `"${revision}-${spec}"`,
     });
   });
 

@@ -1,4 +1,11 @@
 import { randomUUID } from 'node:crypto';
+import {
+  bestAvailableVariant,
+  checkTransform,
+  srcSetOfVariants,
+  type ImageFormat,
+  type ImageTransform,
+} from './image-transforms';
 import type { Readable } from 'node:stream';
 import { normaliseDeclaredType, sniffContentType } from '../domain/content-type';
 import { fail, mediaError, ok, type MediaError, type Result } from '../domain/errors';
@@ -163,6 +170,30 @@ export class MediaService {
     return this.options.assetUrl?.(location) ?? `${this.options.publicUrl()}${location}`;
   }
 
+  /**
+   * The URL of the image fitted to `transform` (contract section 8): a signed
+   * rendition where the provider renders them (LOCAL), else the best
+   * available variant; null while the image has none. An invalid transform
+   * (a side outside 1..4096, a crop without both sides) is INVALID_INPUT.
+   */
+  imageUrl(image: ImageRecord, transform: ImageTransform | null | undefined): Result<string | null> {
+    const checked = checkTransform(transform);
+    if (!checked.ok) return checked;
+    const provider = this.providers.get(image.provider);
+    const location = provider?.renditionLocation
+      ? provider.renditionLocation(image, checked.value)
+      : bestAvailableVariant(image.variants, checked.value)?.location;
+    return ok(location ? this.absoluteUrl(location) : null);
+  }
+
+  /** A `srcset` value for the image in `format`; null when no width is known. */
+  srcSet(image: ImageRecord, format: ImageFormat): string | null {
+    const provider = this.providers.get(image.provider);
+    if (!provider?.srcSetLocations) return srcSetOfVariants(image.variants, (v) => this.absoluteUrl(v.location));
+    const entries = provider.srcSetLocations(image, format);
+    return entries.length ? entries.map((e) => `${this.absoluteUrl(e.location)} ${e.width}w`).join(', ') : null;
+  }
+
   /** Where a file can be downloaded now; null until its bytes are stored. */
   downloadUrlOf(file: FileRecord): string | null {
     if (file.status !== 'READY') return null;
@@ -302,6 +333,8 @@ export class MediaService {
       variants: [],
       failureReason: null,
       pendingRevision: null,
+      thumbhash: null,
+      dominantColor: null,
       createdAt: now,
       updatedAt: now,
     };

@@ -1,4 +1,5 @@
 import type { Readable } from 'node:stream';
+import type { CheckedTransform, ImageFormat } from '../media/image-transforms';
 import type { Result } from '../domain/errors';
 import type { FileRecord, ImageRecord, PendingRevision, ProviderName, UploadTarget } from '../domain/model';
 import type { SpooledFile } from '../media/spool';
@@ -136,6 +137,14 @@ export interface MediaProviderAdapter {
   directUpload?(ownerId: string, tokenId: string): Promise<DirectUpload | undefined>;
   /** A link to download a stored file, when the provider makes its own (LOCAL's signed links). */
   downloadUrl?(file: FileRecord): string | null;
+  /**
+   * Where the image is, fitted to `transform`, when the provider renders
+   * renditions on request (LOCAL: a signed path); others are given the best
+   * available of their variants.
+   */
+  renditionLocation?(image: ImageRecord, transform: CheckedTransform): string | null;
+  /** `srcset` entries in `format`, narrowest first, when the provider renders renditions on request. */
+  srcSetLocations?(image: ImageRecord, format: ImageFormat): { location: string; width: number }[];
   /**
    * Removes stored bytes no row names any more, after the index moved on
    * (LOCAL): a deleted image's or file's revisions, or a revision stored for a

@@ -147,6 +147,13 @@ export interface MediaIndex {
    * `lease`; each is taken by one process only, however many ask at once.
    */
   claimProcessing(lease: ProcessingLease, leaseEndedBefore: number, limit: number): Promise<ImageRecord[]>;
+  /** Up to `limit` images with stored bytes but no ThumbHash yet (processed before there were any), oldest first. */
+  imagesWithoutSummary(limit: number): Promise<ImageRecord[]>;
+  /**
+   * Records the ThumbHash and dominant colour of the revision `blobKey`, if
+   * it is still the image's current one; false (nothing written) otherwise.
+   */
+  setImageSummary(id: string, blobKey: string, summary: { thumbhash: string; dominantColor: string }): Promise<boolean>;
   /** Extends to `lease.until` the leases `lease.owner` holds on the images `ids` (those it is still processing). */
   renewProcessingLeases(lease: ProcessingLease, ids: readonly string[]): Promise<void>;
   /** Ends every lease `owner` holds, so any process may take its work up at once (at shutdown). */

@@ -35,6 +35,8 @@ export const IMAGE_INSERT_COLUMNS = [
   'variants',
   'failure_reason',
   'pending_revision',
+  'thumbhash',
+  'dominant_color',
   'created_at',
   'updated_at',
 ] as const;
@@ -79,6 +81,8 @@ export function imageValues(image: ImageRecord): unknown[] {
     image.variants,
     image.failureReason,
     image.pendingRevision,
+    image.thumbhash,
+    image.dominantColor,
     image.createdAt,
     image.updatedAt,
   ];
@@ -131,6 +135,8 @@ export interface ImageRow {
   variants: string | StoredVariant[];
   failure_reason: string | null;
   pending_revision: string | PendingRevision | null;
+  thumbhash: string | null;
+  dominant_color: string | null;
   created_at: string;
   updated_at: string;
 }
@@ -170,6 +176,8 @@ export const IMAGE_COLUMNS: Record<keyof ImagePatch, string> = {
   variants: 'variants',
   failureReason: 'failure_reason',
   pendingRevision: 'pending_revision',
+  thumbhash: 'thumbhash',
+  dominantColor: 'dominant_color',
   updatedAt: 'updated_at',
 };
 
@@ -211,6 +219,8 @@ export function imageFromRow(row: ImageRow): ImageRecord {
       typeof row.pending_revision === 'string'
         ? (JSON.parse(row.pending_revision) as PendingRevision)
         : row.pending_revision,
+    thumbhash: row.thumbhash,
+    dominantColor: row.dominant_color,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };

@@ -59,6 +59,37 @@ describe('Salla', () => {
     ]);
   });
 
+  it("url(transform:) is the smallest of Salla's renditions that covers the box (else the original), never an error", async () => {
+    const id = sallaImage('p-best', '2034175369');
+    const res = await updateImageWithFile(t, { id }, await makeImage(120, 90));
+    expect(((await res.json()) as any).data.updateImage.userErrors).toEqual([]);
+    const original = salla.images.get('2034175369')!.photoUrl;
+    const before = salla.requests.length;
+    const query = `query($id: ID!) { productImage(id: $id) {
+      small: url(transform: { maxWidth: 100, maxHeight: 100, format: WEBP })
+      low: url(transform: { maxWidth: 400 })
+      standard: url(transform: { maxHeight: 900, crop: NONE })
+      huge: url(transform: { maxWidth: 2000, format: AVIF })
+      plain: url
+      srcSet(format: WEBP)
+    } }`;
+    const image = ((await t.gql(query, { id })).body as any).data.productImage;
+    expect(image).toEqual({
+      small: original.replace('.png', '-thumb.png'),
+      low: original.replace('.png', '-low.png'),
+      standard: original.replace('.png', '-std.png'),
+      huge: original,
+      plain: original,
+      srcSet: [
+        `${original.replace('.png', '-thumb.png')} 104w`,
+        `${original.replace('.png', '-low.png')} 433w`,
+        `${original.replace('.png', '-std.png')} 866w`,
+      ].join(', '),
+    });
+    // Read from what the index holds: nothing is asked of Salla.
+    expect(salla.requests.length).toBe(before);
+  });
+
   it('updateImage with a sourceUrl hands the URL to Salla as photo, fetching nothing itself', async () => {
     const id = sallaImage('p-2', '713368802');
     const before = salla.requests.length;

@@ -91,9 +91,38 @@ export type HttpHeader = {
   value: Scalars['String']['output'];
 };
 
+/** How a transform fills its box. */
+export type ImageCropMode =
+  /** Cover the box and cut what overflows, keeping the centre. */
+  | 'CENTER'
+  /** Fit inside the box, keeping the aspect ratio. */
+  | 'NONE';
+
+/** Encodings a rendition can be asked for. */
+export type ImageFormat =
+  | 'AVIF'
+  | 'JPEG'
+  | 'ORIGINAL'
+  | 'PNG'
+  | 'WEBP';
+
+/** What `ProductImage.url(transform:)` should fit: a box, a format, a crop. */
+export type ImageTransformInput = {
+  /** `CENTER` crops to exactly the (snapped) box; it needs both `maxWidth` and `maxHeight`. */
+  crop?: InputMaybe<ImageCropMode>;
+  /** The encoding wanted; `ORIGINAL` keeps the image's own (TIFF becomes PNG; an animated GIF stays animated). */
+  format?: InputMaybe<ImageFormat>;
+  /** Tallest the image may be, in pixels (1 to 4096); snapped up to the ladder. Omitted: no bound. */
+  maxHeight?: InputMaybe<Scalars['Int']['input']>;
+  /** Widest the image may be, in pixels (1 to 4096); snapped up to the ladder. Omitted: no bound. */
+  maxWidth?: InputMaybe<Scalars['Int']['input']>;
+};
+
 /** One rendition of an image. */
 export type ImageVariant = {
   __typename?: 'ImageVariant';
+  /** Its encoding, where known and one of `ImageFormat` (null for GIF and TIFF). */
+  format?: Maybe<ImageFormat>;
   /** Height in pixels, where known. */
   height?: Maybe<Scalars['Int']['output']>;
   /** Which rendition this is. */
@@ -371,6 +400,8 @@ export type ProductImage = {
   contentType?: Maybe<Scalars['String']['output']>;
   /** When the subgraph first recorded the image. */
   createdAt: Scalars['DateTime']['output'];
+  /** The image's dominant colour as `#rrggbb`; null until processed. */
+  dominantColor?: Maybe<Scalars['String']['output']>;
   /** Whether the image is shown; disabled images are left out of `Product.images` by default. */
   enabled: Scalars['Boolean']['output'];
   /** Why processing ended `FAILED`, in words a person can act on (such as the checks a direct upload failed); null otherwise. */
@@ -391,16 +422,42 @@ export type ProductImage = {
   provider: MediaProvider;
   /** The provider's own latest id for the image (Dodo's `image_id`, SuperOffice's blob id), where it has one. */
   providerImageId?: Maybe<Scalars['String']['output']>;
+  /**
+   * A `srcset` value: `url 256w, url 384w, ...`, renditions at the ladder's
+   * widths below the image's own, and the image at its own width last; null
+   * when the width is unknown.
+   */
+  srcSet?: Maybe<Scalars['String']['output']>;
   /** Whether the bytes have arrived and been processed. */
   status: MediaStatus;
+  /** Base64 ThumbHash of the image (from a version of at most 100 px), for a placeholder while it loads; null until processed. */
+  thumbhash?: Maybe<Scalars['String']['output']>;
   /** When the image last changed. */
   updatedAt: Scalars['DateTime']['output'];
-  /** URL of the original rendition, once known. */
+  /**
+   * URL of the original rendition, once known; with `transform`, of a rendition
+   * that fits the box in the format asked for (contract section 8). Sizes snap up
+   * to a fixed ladder, images are never enlarged, and the URL is signed: the
+   * subgraph renders only what it handed out. For providers whose bytes the
+   * subgraph does not hold, the best available URL (never an error).
+   */
   url?: Maybe<Scalars['String']['output']>;
   /** The renditions available for this image (empty until it is READY). */
   variants: Array<ImageVariant>;
   /** Width of the original in pixels, once known. */
   width?: Maybe<Scalars['Int']['output']>;
+};
+
+
+/** One image of a product, held by one provider. */
+export type ProductImageSrcSetArgs = {
+  format?: InputMaybe<ImageFormat>;
+};
+
+
+/** One image of a product, held by one provider. */
+export type ProductImageUrlArgs = {
+  transform?: InputMaybe<ImageTransformInput>;
 };
 
 export type Query = {
@@ -680,8 +737,11 @@ export type ResolversTypes = ResolversObject<{
   DeleteImagePayload: ResolverTypeWrapper<Omit<DeleteImagePayload, 'product' | 'userErrors'> & { product?: Maybe<ResolversTypes['Product']>, userErrors: Array<ResolversTypes['MediaUserError']> }>;
   HttpHeader: ResolverTypeWrapper<HttpHeader>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
-  ImageVariant: ResolverTypeWrapper<StoredVariant>;
+  ImageCropMode: ImageCropMode;
+  ImageFormat: ImageFormat;
+  ImageTransformInput: ImageTransformInput;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
+  ImageVariant: ResolverTypeWrapper<StoredVariant>;
   ImageVariantKind: ImageVariantKind;
   MediaCapability: MediaCapability;
   MediaErrorCode: MediaErrorCode;
@@ -723,8 +783,9 @@ export type ResolversParentTypes = ResolversObject<{
   DeleteImagePayload: Omit<DeleteImagePayload, 'product' | 'userErrors'> & { product?: Maybe<ResolversParentTypes['Product']>, userErrors: Array<ResolversParentTypes['MediaUserError']> };
   HttpHeader: HttpHeader;
   String: Scalars['String']['output'];
-  ImageVariant: StoredVariant;
+  ImageTransformInput: ImageTransformInput;
   Int: Scalars['Int']['output'];
+  ImageVariant: StoredVariant;
   MediaProviderInfo: MediaProviderInfo;
   Boolean: Scalars['Boolean']['output'];
   MediaUserError: MediaError;
@@ -780,6 +841,7 @@ export type HttpHeaderResolvers<ContextType = GraphQLContext, ParentType extends
 }>;
 
 export type ImageVariantResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['ImageVariant'] = ResolversParentTypes['ImageVariant']> = ResolversObject<{
+  format?: Resolver<Maybe<ResolversTypes['ImageFormat']>, ParentType, ContextType>;
   height?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   kind?: Resolver<ResolversTypes['ImageVariantKind'], ParentType, ContextType>;
   url?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -844,6 +906,7 @@ export type ProductImageResolvers<ContextType = GraphQLContext, ParentType exten
   byteSize?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   contentType?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  dominantColor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   enabled?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   failureReason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   height?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
@@ -854,9 +917,11 @@ export type ProductImageResolvers<ContextType = GraphQLContext, ParentType exten
   product?: Resolver<ResolversTypes['Product'], ParentType, ContextType>;
   provider?: Resolver<ResolversTypes['MediaProvider'], ParentType, ContextType>;
   providerImageId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  srcSet?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType, RequireFields<ProductImageSrcSetArgs, 'format'>>;
   status?: Resolver<ResolversTypes['MediaStatus'], ParentType, ContextType>;
+  thumbhash?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
-  url?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  url?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType, Partial<ProductImageUrlArgs>>;
   variants?: Resolver<Array<ResolversTypes['ImageVariant']>, ParentType, ContextType>;
   width?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
 }>;

@@ -7,6 +7,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
+import { rgbaToThumbHash } from 'thumbhash';
 import { EXTENSION_BY_TYPE } from '../../domain/content-type';
 import { MediaFailure } from '../../domain/errors';
 import { isLosslessWebp, LOSSLESS_REWRITE_TYPES, stripMetadata } from './containers';
@@ -14,7 +15,11 @@ import {
   tooCostlyToDecode,
   type DecodeLimits,
   type ImageSize,
+  type ImageSummary,
   type RenderedImage,
+  type RenditionFormat,
+  type RenditionRequest,
+  type WrittenFile,
   type WrittenRendition,
 } from './types';
 
@@ -26,6 +31,22 @@ export const RENDITION_BOXES: readonly { kind: WrittenRendition['kind']; box: nu
 ];
 
 type OutputFormat = 'png' | 'jpeg' | 'webp' | 'avif';
+
+/**
+ * Encoder settings of renditions on request, chosen for storefront photos:
+ * JPEG at 80 with mozjpeg's tables, WebP at 80, AVIF at 50 (its scale runs
+ * lower: 50 looks like JPEG's 80 at about half the bytes), PNG and GIF lossless.
+ */
+const RENDITION_ENCODERS: Record<RenditionFormat, (image: sharp.Sharp) => sharp.Sharp> = {
+  jpeg: (image) => image.flatten({ background: '#ffffff' }).jpeg({ quality: 80, mozjpeg: true }),
+  webp: (image) => image.webp({ quality: 80 }),
+  avif: (image) => image.avif({ quality: 50, effort: 4 }),
+  png: (image) => image.png(),
+  gif: (image) => image.gif(),
+};
+
+/** ThumbHash encodes at most 100 x 100 px. */
+const SUMMARY_BOX = 100;
 
 /** Output format of renditions for each input type: browsers show these; gif and tiff become png. */
 const RENDITION_FORMAT: Record<string, OutputFormat> = {
@@ -200,9 +221,86 @@ export async function render(
   return {
     width: size.width,
     height: size.height,
+    ...(await summariseImage(fromPixels(pixels), deadline)),
     original: { fileName: originalName, byteSize, contentType },
     renditions,
   };
+}
+
+/** The ThumbHash and dominant colour of the (first frame of the) image at `file`. */
+export async function summarise(file: string, limits: DecodeLimits): Promise<ImageSummary> {
+  await probe(file, limits);
+  return summariseImage(open(file, limits).rotate(), new Deadline(limits.timeoutMs));
+}
+
+/** ThumbHash and dominant colour, both from one version of at most 100 x 100 px. */
+async function summariseImage(image: sharp.Sharp, deadline: Deadline): Promise<ImageSummary> {
+  try {
+    const small = await image
+      .resize({ width: SUMMARY_BOX, height: SUMMARY_BOX, fit: 'inside', withoutEnlargement: true })
+      .ensureAlpha()
+      .raw()
+      .timeout({ seconds: deadline.seconds() })
+      .toBuffer({ resolveWithObject: true });
+    const { width, height } = small.info;
+    const { dominant } = await fromPixels(small).stats();
+    const hex = (n: number) => n.toString(16).padStart(2, '0');
+    return {
+      thumbhash: Buffer.from(rgbaToThumbHash(width, height, small.data)).toString('base64'),
+      dominantColor: `#${hex(dominant.r)}${hex(dominant.g)}${hex(dominant.b)}`,
+    };
+  } catch (err) {
+    throw decodeFailure(err);
+  }
+}
+
+/**
+ * Writes one rendition on request of the served original at `source` to
+ * `outPath`: fitted inside the box, or with `crop` covering exactly the box
+ * (shrunk to the image's own size, same aspect ratio, when the box is
+ * larger); never enlarged. Animated GIF and WebP stay animated in GIF and
+ * WebP, every frame resized; other formats take the first frame.
+ */
+export async function renderRendition(
+  source: string,
+  contentType: string,
+  outPath: string,
+  request: RenditionRequest,
+  limits: DecodeLimits,
+): Promise<WrittenFile> {
+  const deadline = new Deadline(limits.timeoutMs);
+  const size = await probe(source, limits);
+  const animated =
+    (contentType === 'image/gif' || contentType === 'image/webp') &&
+    size.pages > 1 &&
+    (request.format === 'gif' || request.format === 'webp');
+  // With `animated`, sharp's pixel limit counts every frame: the limit applies to the whole animation.
+  let image = sharp(source, { limitInputPixels: limits.maxPixels, failOn: 'error', animated }).rotate();
+  if (request.crop && request.width !== null && request.height !== null) {
+    const scale = Math.min(1, size.width / request.width, size.height / request.height);
+    image = image.resize({
+      width: Math.max(1, Math.floor(request.width * scale)),
+      height: Math.max(1, Math.floor(request.height * scale)),
+      fit: 'cover',
+      position: 'centre',
+    });
+  } else if (request.width !== null || request.height !== null) {
+    image = image.resize({
+      width: request.width ?? undefined,
+      height: request.height ?? undefined,
+      fit: 'inside',
+      withoutEnlargement: true,
+    });
+  }
+  try {
+    const info = await RENDITION_ENCODERS[request.format](image)
+      .timeout({ seconds: deadline.seconds() })
+      .toFile(outPath);
+    const height = animated && info.pageHeight ? info.pageHeight : info.height;
+    return { width: info.width, height, byteSize: info.size };
+  } catch (err) {
+    throw decodeFailure(err);
+  }
 }
 
 /** The served original in its own format, from decoded pixels (metadata is never written: sharp's default). */

@@ -16,11 +16,38 @@ export interface WrittenRendition {
   contentType: string;
 }
 
+/** What a storefront shows while an image loads. */
+export interface ImageSummary {
+  /** Base64 ThumbHash, from a version of at most 100 x 100 px. */
+  thumbhash: string;
+  /** The dominant colour (sharp's `stats().dominant`), `#rrggbb`. */
+  dominantColor: string;
+}
+
 /** What {@link ImageProcessor.render} wrote: the served original and the renditions. */
-export interface RenderedImage extends ImageSize {
+export interface RenderedImage extends ImageSize, ImageSummary {
   /** The served original: the upload without metadata or trailing bytes. */
   original: { fileName: string; byteSize: number; contentType: string };
   renditions: WrittenRendition[];
+}
+
+/** Encodings a rendition on request can have. */
+export type RenditionFormat = 'png' | 'jpeg' | 'webp' | 'avif' | 'gif';
+
+/**
+ * One rendition on request, already snapped: fit inside `width` x `height`
+ * (null: unbounded), or with `crop` cover exactly that box; never enlarged.
+ */
+export interface RenditionRequest {
+  width: number | null;
+  height: number | null;
+  crop: boolean;
+  format: RenditionFormat;
+}
+
+/** What {@link ImageProcessor.renderRendition} wrote. */
+export interface WrittenFile extends ImageSize {
+  byteSize: number;
 }
 
 /** What bounds the decoding of one image. */
@@ -36,7 +63,16 @@ export interface DecodeLimits {
 /** One task for a worker process. */
 export type ProcessingTask =
   | { op: 'probe'; path: string; limits: DecodeLimits }
-  | { op: 'render'; sourcePath: string; contentType: string; folder: string; limits: DecodeLimits };
+  | { op: 'render'; sourcePath: string; contentType: string; folder: string; limits: DecodeLimits }
+  | { op: 'summarise'; path: string; limits: DecodeLimits }
+  | {
+      op: 'rendition';
+      sourcePath: string;
+      contentType: string;
+      outPath: string;
+      request: RenditionRequest;
+      limits: DecodeLimits;
+    };
 
 /** How a task failed, as the worker reports it (a `MediaError` code, or the disk being full). */
 export interface TaskFailure {
@@ -44,11 +80,12 @@ export interface TaskFailure {
   message: string;
 }
 
+/** What a task gives back, by its `op`. */
+export type TaskResult = ImageSize | RenderedImage | ImageSummary | WrittenFile;
+
 /** A worker's answer to the task with the same id, or its word that it is loaded and ready. */
 export type TaskReply =
-  | { ready: true }
-  | { id: number; ok: true; value: ImageSize | RenderedImage }
-  | { id: number; ok: false; failure: TaskFailure };
+  { ready: true } | { id: number; ok: true; value: TaskResult } | { id: number; ok: false; failure: TaskFailure };
 
 /**
  * Decodes images away from the request-serving process: reads sizes and
@@ -61,6 +98,15 @@ export interface ImageProcessor {
   probe(path: string): Promise<ImageSize>;
   /** Writes `original.<ext>` and the renditions of `sourcePath` into `folder`. */
   render(sourcePath: string, contentType: string, folder: string): Promise<RenderedImage>;
+  /** The ThumbHash and dominant colour of the image at `path` (for images processed before they existed). */
+  summarise(path: string): Promise<ImageSummary>;
+  /** Writes one rendition on request of the served original at `sourcePath` (of type `contentType`) to `outPath`. */
+  renderRendition(
+    sourcePath: string,
+    contentType: string,
+    outPath: string,
+    request: RenditionRequest,
+  ): Promise<WrittenFile>;
   /** Stops every worker; tasks still running reject. */
   close(): Promise<void>;
 }

@@ -9,9 +9,13 @@ import {
   type DecodeLimits,
   type ImageProcessor,
   type ImageSize,
+  type ImageSummary,
   type ProcessingTask,
   type RenderedImage,
+  type RenditionRequest,
   type TaskReply,
+  type TaskResult,
+  type WrittenFile,
 } from './types';
 
 /** Settings of {@link WorkerPoolImageProcessor}, from `MEDIA_PROCESSING_*` and the decoding limits. */
@@ -44,7 +48,7 @@ class Worker {
   private readonly child: ChildProcess;
   private pending?: {
     id: number;
-    resolve: (value: ImageSize | RenderedImage) => void;
+    resolve: (value: TaskResult) => void;
     reject: (err: Error) => void;
     timer: NodeJS.Timeout;
   };
@@ -100,7 +104,7 @@ class Worker {
     this.child.on('error', () => undefined);
   }
 
-  async run(task: ProcessingTask, timeoutMs: number): Promise<ImageSize | RenderedImage> {
+  async run(task: ProcessingTask, timeoutMs: number): Promise<TaskResult> {
     await this.ready;
     this.tasksRun += 1;
     const id = (this.nextId += 1);
@@ -162,12 +166,26 @@ export class WorkerPoolImageProcessor implements ImageProcessor {
   }
 
   async probe(file: string): Promise<ImageSize> {
-    return await this.run({ op: 'probe', path: file, limits: this.options.limits });
+    return (await this.run({ op: 'probe', path: file, limits: this.options.limits })) as ImageSize;
   }
 
   async render(sourcePath: string, contentType: string, folder: string): Promise<RenderedImage> {
     const task = { op: 'render', sourcePath, contentType, folder, limits: this.options.limits } as const;
     return (await this.run(task)) as RenderedImage;
+  }
+
+  async summarise(file: string): Promise<ImageSummary> {
+    return (await this.run({ op: 'summarise', path: file, limits: this.options.limits })) as ImageSummary;
+  }
+
+  async renderRendition(
+    sourcePath: string,
+    contentType: string,
+    outPath: string,
+    request: RenditionRequest,
+  ): Promise<WrittenFile> {
+    const task = { op: 'rendition', sourcePath, contentType, outPath, request, limits: this.options.limits } as const;
+    return (await this.run(task)) as WrittenFile;
   }
 
   /** Starts one worker and waits until it is loaded, so the first image does not wait for a process to start. */
@@ -185,7 +203,7 @@ export class WorkerPoolImageProcessor implements ImageProcessor {
     return Promise.resolve();
   }
 
-  private async run(task: ProcessingTask): Promise<ImageSize | RenderedImage> {
+  private async run(task: ProcessingTask): Promise<TaskResult> {
     await this.acquire();
     const worker = this.idle.pop() ?? new Worker(this.options.logger);
     this.busy.add(worker);

@@ -4,7 +4,7 @@
  * anything unexpected is reported, never thrown past the message handler.
  */
 import { MediaFailure } from '../../domain/errors';
-import { probe, render } from './renderer';
+import { probe, render, renderRendition, summarise } from './renderer';
 import type { ProcessingTask, TaskFailure, TaskReply } from './types';
 
 function failureOf(err: unknown): TaskFailure {
@@ -21,6 +21,10 @@ async function run(task: ProcessingTask) {
   if (task.op === 'probe') {
     const { width, height } = await probe(task.path, task.limits);
     return { width, height };
+  }
+  if (task.op === 'summarise') return summarise(task.path, task.limits);
+  if (task.op === 'rendition') {
+    return renderRendition(task.sourcePath, task.contentType, task.outPath, task.request, task.limits);
   }
   return render(task.sourcePath, task.contentType, task.folder, task.limits);
 }

@@ -9,7 +9,9 @@
  *   `/media/images/<imageId>/<revision>/<name>` (or under
  *   `MEDIA_ASSET_BASE_URL` as `images/<imageId>/<revision>/<name>`: everything
  *   under `images/` may be public); beside it, `sources/<imageId>/<revision>/source.<ext>`,
- *   the bytes as received, never served;
+ *   the bytes as received, never served; and `renditions/<imageId>/<revision>/<spec>/rendition.<ext>`,
+ *   the renditions made on request (contract section 8), one folder per spec, served only through a
+ *   signed path, `/media/renditions/<imageId>/<revision>/<spec>`;
  * - a file revision: `files/<fileId>/<revision>/data`; served only through a
  *   signed link, `/media/files/<fileId>/<revision>/<name for the browser>`;
  * - a direct upload (`MEDIA_S3_DIRECT_UPLOADS`): `uploads/<imageId or fileId>/<token id>/data`,
@@ -22,7 +24,7 @@ import { EXTENSION_BY_TYPE } from '../../domain/content-type';
 export const MEDIA_PATH = '/media';
 
 /** The top-level folders of revisions: served images, the private bytes they were made from, product files. */
-export const REVISION_KINDS = ['images', 'sources', 'files'] as const;
+export const REVISION_KINDS = ['images', 'sources', 'renditions', 'files'] as const;
 
 /** Where clients' direct uploads wait for their confirmation. */
 const DIRECT_UPLOADS = 'uploads';
@@ -37,7 +39,13 @@ export const SWEPT_KINDS = [...REVISION_KINDS, DIRECT_UPLOADS] as const;
 const LAYOUT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /** Files of an image revision that are served, and their types by extension. */
-const SERVED_IMAGE_FILE = /^(original|standard|low|thumbnail)\.(png|jpg|gif|webp|tif|avif)$/;
+const SERVED_IMAGE_FILE = /^(original|standard|low|thumbnail|rendition)\.(png|jpg|gif|webp|tif|avif)$/;
+
+/**
+ * The spec of a rendition on request: `<width>x<height>-<fit|crop>.<ext>`,
+ * 0 for an unbounded side (`640x0-fit.webp`, `384x256-crop.jpg`).
+ */
+const RENDITION_SPEC = /^(\d{1,4})x(\d{1,4})-(fit|crop)\.(png|jpg|gif|webp|avif)$/;
 const TYPE_BY_EXTENSION: Record<string, string> = {
   png: 'image/png',
   jpg: 'image/jpeg',
@@ -51,6 +59,7 @@ const TYPE_BY_EXTENSION: Record<string, string> = {
 export const ROUTES = {
   image: `${MEDIA_PATH}/images/:imageId/:revision/:name`,
   file: `${MEDIA_PATH}/files/:fileId/:revision/:name`,
+  rendition: `${MEDIA_PATH}/renditions/:imageId/:revision/:spec`,
 } as const;
 
 /** The folder key of one image revision. */
@@ -117,8 +126,77 @@ export function revisionFolderOf(blobKey: string): string {
 /** Every revision folder a row's blob key holds objects in: an image's served and source folders, a file's one. */
 export function revisionFoldersOf(blobKey: string): string[] {
   if (blobKey.startsWith('files/')) return [revisionFolderOf(blobKey)];
+  return [blobKey, sourceRevisionKey(...idsOf(blobKey)), renditionsFolderOf(blobKey)];
+}
+
+/** The image id and revision of an image revision's blob key (`images/<imageId>/<revision>`). */
+function idsOf(blobKey: string): [string, string] {
   const [, imageId, revision] = blobKey.split('/');
-  return [blobKey, sourceRevisionKey(imageId!, revision!)];
+  return [imageId!, revision!];
+}
+
+/** The folder of every rendition on request of the image revision with blob key `blobKey`. */
+export function renditionsFolderOf(blobKey: string): string {
+  const [imageId, revision] = idsOf(blobKey);
+  return `renditions/${imageId}/${revision}`;
+}
+
+/** A rendition on request as the layout stores and serves it. */
+export interface RenditionSpec {
+  /** `<width>x<height>-<fit|crop>.<ext>`. */
+  name: string;
+  width: number | null;
+  height: number | null;
+  crop: boolean;
+  /** The file extension, which names the encoding: png, jpg, gif, webp or avif. */
+  extension: string;
+}
+
+/** The spec named `name`, or undefined when it is none. */
+export function parseRenditionSpec(name: string): RenditionSpec | undefined {
+  const match = RENDITION_SPEC.exec(name);
+  if (!match) return undefined;
+  const side = (value: string) => (Number(value) > 0 ? Number(value) : null);
+  return { name, width: side(match[1]!), height: side(match[2]!), crop: match[3] === 'crop', extension: match[4]! };
+}
+
+/** The name of a rendition on request. */
+export function renditionSpecName(spec: Omit<RenditionSpec, 'name'>): string {
+  return `${spec.width ?? 0}x${spec.height ?? 0}-${spec.crop ? 'crop' : 'fit'}.${spec.extension}`;
+}
+
+/** The folder (published whole) and the object of one rendition on request. */
+export function renditionKeys(blobKey: string, spec: RenditionSpec): { folder: string; key: string; fileName: string } {
+  const folder = `${renditionsFolderOf(blobKey)}/${spec.name}`;
+  const fileName = `rendition.${spec.extension}`;
+  return { folder, key: `${folder}/${fileName}`, fileName };
+}
+
+/** The public path of a rendition on request (before its signature). */
+export function renditionPublicPath(blobKey: string, specName: string): string {
+  return `${MEDIA_PATH}/${renditionsFolderOf(blobKey)}/${specName}`;
+}
+
+/** A requested rendition path read back: the revision's blob key and the spec, or undefined for no such path. */
+export function servedRendition(
+  imageId: string,
+  revision: string,
+  specName: string,
+): { blobKey: string; spec: RenditionSpec; contentType: string } | undefined {
+  const spec = parseRenditionSpec(specName);
+  if (!LAYOUT_ID.test(imageId) || !LAYOUT_ID.test(revision) || !spec) return undefined;
+  return { blobKey: imageRevisionKey(imageId, revision), spec, contentType: TYPE_BY_EXTENSION[spec.extension]! };
+}
+
+/** The name of an image revision's served original among its objects' names, if it is one. */
+export function isOriginalFileName(fileName: string): boolean {
+  return SERVED_IMAGE_FILE.exec(fileName)?.[1] === 'original';
+}
+
+/** The type of a served image file from its name. */
+export function servedImageType(fileName: string): string | undefined {
+  const match = SERVED_IMAGE_FILE.exec(fileName);
+  return match ? TYPE_BY_EXTENSION[match[2]!] : undefined;
 }
 
 /**

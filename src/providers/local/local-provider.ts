@@ -7,6 +7,16 @@ import { catchMediaError, fail, ok, type Result } from '../../domain/errors';
 import type { FileRecord, ImageRecord, PendingRevision, StoredVariant, UploadTarget } from '../../domain/model';
 import type { ImageProcessor } from '../../media/processing/types';
 import {
+  checkTransform,
+  renditionShape,
+  SRCSET_WIDTHS,
+  type CheckedTransform,
+  type ImageFormat,
+} from '../../media/image-transforms';
+import type { ImageSummary, RenditionFormat } from '../../media/processing/types';
+import type { RenditionLinks } from '../../media/rendition-links';
+import { currentLog } from '../../observability/log';
+import {
   directUploadFolderKey,
   directUploadsOf,
   directUploadKey,
@@ -15,12 +25,18 @@ import {
   imageFolderKey,
   imagePublicPath,
   imageRevisionKey,
+  isOriginalFileName,
   objectHeaders,
+  renditionKeys,
+  renditionsFolderOf,
+  renditionSpecName,
+  servedImageType,
   revisionFolderOf,
   revisionFoldersOf,
   sourceFileName,
   sourceObjectKey,
   sourceRevisionKey,
+  type RenditionSpec,
 } from './layout';
 import type { DownloadLinks } from '../../media/download-links';
 import { subgraphUploadTarget, type UploadGrants } from '../../media/upload-grants';
@@ -63,6 +79,10 @@ export interface LocalProviderOptions {
   /** Decodes and renders images, away from the serving process. */
   images: ImageProcessor;
   links: DownloadLinks;
+  /** Signs the paths of renditions on request. */
+  renditions: RenditionLinks;
+  /** Renditions on request kept per image revision (`MEDIA_MAX_RENDITIONS_PER_IMAGE`). */
+  maxRenditionsPerImage: number;
   /**
    * Hand out presigned PUT URLs of the bucket instead of the subgraph's own
    * (`MEDIA_S3_DIRECT_UPLOADS`); needs storage that presigns.
@@ -72,6 +92,18 @@ export interface LocalProviderOptions {
 
 /** The type a direct file upload is signed for when the client declared none. */
 const UNDECLARED_FILE_TYPE = 'application/octet-stream';
+
+/** The encoder behind each file extension of a rendition on request. */
+const RENDITION_FORMAT_BY_EXTENSION: Record<string, RenditionFormat> = {
+  jpg: 'jpeg',
+  png: 'png',
+  webp: 'webp',
+  avif: 'avif',
+  gif: 'gif',
+};
+
+/** Where a rendition on request is: stored (its key), or, past the cap, a fixed rendition to redirect to. */
+export type RenditionOutcome = { key: string } | { fallback: string };
 
 /**
  * The subgraph's own storage: bytes in object storage, metadata only in the
@@ -88,6 +120,9 @@ export class LocalProvider implements MediaProviderAdapter {
 
   /** Present only with direct uploads: otherwise every upload target is the subgraph's own. */
   readonly directUpload?: (ownerId: string, tokenId: string) => Promise<DirectUpload | undefined>;
+
+  /** Renditions being made, by object key: concurrent first requests wait for one render. */
+  private readonly making = new Map<string, Promise<Result<RenditionOutcome>>>();
 
   constructor(private readonly options: LocalProviderOptions) {
     const presigns = typeof options.storage.presignPut === 'function';
@@ -239,6 +274,8 @@ export class LocalProvider implements MediaProviderAdapter {
         variants,
         pendingRevision: null,
         failureReason: null,
+        thumbhash: rendered.thumbhash,
+        dominantColor: rendered.dominantColor,
       });
     });
   }
@@ -256,6 +293,120 @@ export class LocalProvider implements MediaProviderAdapter {
         blobKey: dataKey,
       });
     });
+  }
+
+  /**
+   * The path of the rendition `transform` stands for (signed), or of the
+   * served original when that is it; null while the image has no bytes.
+   */
+  renditionLocation(image: ImageRecord, transform: CheckedTransform): string | null {
+    const original = image.variants.find((v) => v.kind === 'ORIGINAL');
+    if (!image.blobKey || !original || image.width === null || image.height === null) return original?.location ?? null;
+    const shape = renditionShape(transform, { width: image.width, height: image.height }, original.contentType ?? '');
+    if (shape === 'original') return original.location;
+    return this.options.renditions.create(image.blobKey, renditionSpecName(shape));
+  }
+
+  /** `srcset` entries: the ladder's widths below the image's own, then the image at its own width. */
+  srcSetLocations(image: ImageRecord, format: ImageFormat): { location: string; width: number }[] {
+    if (image.width === null) return [];
+    const widths = [...SRCSET_WIDTHS.filter((w) => w < image.width!), image.width];
+    return widths.flatMap((width) => {
+      const checked = checkTransform({ maxWidth: width, format });
+      const location = checked.ok ? this.renditionLocation(image, checked.value) : null;
+      return location ? [{ location, width }] : [];
+    });
+  }
+
+  /**
+   * The ThumbHash and dominant colour of the image's current revision, from
+   * its largest fixed rendition (at most 1000 px: the summary is made from
+   * 100 px anyway); undefined when the revision has no bytes any more.
+   */
+  async summarise(image: ImageRecord): Promise<ImageSummary | undefined> {
+    const from = image.variants.find((v) => v.kind === 'STANDARD') ?? image.variants.find((v) => v.kind === 'ORIGINAL');
+    if (!image.blobKey || !from) return undefined;
+    const fileName = from.location.slice(from.location.lastIndexOf('/') + 1);
+    const { storage } = this.options;
+    const scratch = await storage.localTempPath(imageFolderKey(image.imageId));
+    try {
+      await pipeline(await storage.read(`${image.blobKey}/${fileName}`), createWriteStream(scratch));
+      return await this.options.images.summarise(scratch);
+    } catch (err) {
+      if (err instanceof ObjectMissing) return undefined;
+      throw err;
+    } finally {
+      await fs.rm(scratch, { force: true });
+    }
+  }
+
+  /** Whether `signature` is the one this subgraph handed out for the rendition `specName` of `blobKey`. */
+  handedOut(blobKey: string, specName: string, signature: string): boolean {
+    return this.options.renditions.verify(blobKey, specName, signature);
+  }
+
+  /**
+   * The rendition `spec` of the image revision `blobKey`, made on its first
+   * request and stored: concurrent requests for it wait for one render. Past
+   * `maxRenditionsPerImage` stored renditions, nothing more is made: the
+   * outcome names the fixed rendition to send the client to instead.
+   * NOT_FOUND when the revision is gone (deleted, or replaced past its grace).
+   */
+  rendition(blobKey: string, spec: RenditionSpec): Promise<Result<RenditionOutcome>> {
+    const { key } = renditionKeys(blobKey, spec);
+    let made = this.making.get(key);
+    if (!made) {
+      made = this.makeRendition(blobKey, spec).finally(() => this.making.delete(key));
+      this.making.set(key, made);
+    }
+    return made;
+  }
+
+  private async makeRendition(blobKey: string, spec: RenditionSpec): Promise<Result<RenditionOutcome>> {
+    const { storage } = this.options;
+    const { folder, key, fileName } = renditionKeys(blobKey, spec);
+    if (await storage.stat(key)) return ok({ key });
+    let originalName: string | undefined;
+    for await (const object of storage.list(blobKey)) {
+      const name = object.key.slice(object.key.lastIndexOf('/') + 1);
+      if (object.key === `${blobKey}/${name}` && isOriginalFileName(name)) originalName = name;
+    }
+    if (!originalName) return fail('NOT_FOUND', 'No such image revision');
+    let kept = 0;
+    for await (const object of storage.list(renditionsFolderOf(blobKey))) {
+      if (object.key.slice(object.key.lastIndexOf('/') + 1).startsWith('rendition.')) kept += 1;
+    }
+    if (kept >= this.options.maxRenditionsPerImage) {
+      return ok({ fallback: imagePublicPath(blobKey, originalName) });
+    }
+    const originalType = servedImageType(originalName)!;
+    try {
+      return await this.buildRevision(renditionsFolderOf(blobKey), async (folderFor, scratch) => {
+        const sourcePath = path.join(scratch, originalName);
+        try {
+          await pipeline(await storage.read(`${blobKey}/${originalName}`), createWriteStream(sourcePath));
+        } catch (err) {
+          if (err instanceof ObjectMissing) return fail<RenditionOutcome>('NOT_FOUND', 'No such image revision');
+          throw err;
+        }
+        const outPath = path.join(await folderFor(folder), fileName);
+        const written = await this.options.images.renderRendition(sourcePath, originalType, outPath, {
+          width: spec.width,
+          height: spec.height,
+          crop: spec.crop,
+          format: RENDITION_FORMAT_BY_EXTENSION[spec.extension]!,
+        });
+        currentLog().info(
+          { key, width: written.width, height: written.height, bytes: written.byteSize },
+          'rendition made',
+        );
+        return ok<RenditionOutcome>({ key });
+      });
+    } catch (err) {
+      // Another replica published the same rendition first: its bytes are the same.
+      if (await storage.stat(key)) return ok({ key });
+      throw err;
+    }
   }
 
   downloadUrl(file: FileRecord): string | null {

@@ -338,6 +338,23 @@ export class PostgresMediaIndex implements MediaIndex {
     return rows.map(imageFromRow);
   }
 
+  async imagesWithoutSummary(limit: number): Promise<ImageRecord[]> {
+    const { rows } = await this.pool.query<ImageRow>(
+      `SELECT * FROM images WHERE thumbhash IS NULL AND blob_key IS NOT NULL AND status = 'READY'
+       ORDER BY created_at LIMIT $1`,
+      [limit],
+    );
+    return rows.map(imageFromRow);
+  }
+
+  async setImageSummary(id: string, blobKey: string, summary: { thumbhash: string; dominantColor: string }) {
+    const { rowCount } = await this.pool.query(
+      'UPDATE images SET thumbhash = $1, dominant_color = $2 WHERE id = $3 AND blob_key = $4',
+      [summary.thumbhash, summary.dominantColor, id, blobKey],
+    );
+    return (rowCount ?? 0) > 0;
+  }
+
   async renewProcessingLeases(lease: ProcessingLease, ids: readonly string[]): Promise<void> {
     await this.pool.query(
       `UPDATE images SET processing_lease_until = $1

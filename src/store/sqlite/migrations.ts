@@ -135,4 +135,13 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX images_processing ON images (processing_lease_until) WHERE pending_revision IS NOT NULL;
     `,
   },
+  {
+    version: 7,
+    name: 'placeholders for storefronts',
+    sql: `
+      -- A ThumbHash (base64) and the dominant colour (#rrggbb) of the current revision, made when it is processed.
+      ALTER TABLE images ADD COLUMN thumbhash TEXT;
+      ALTER TABLE images ADD COLUMN dominant_color TEXT;
+    `,
+  },
 ];

@@ -249,6 +249,25 @@ export class SqliteMediaIndex implements MediaIndex {
     return rows.map(imageFromRow);
   }
 
+  async imagesWithoutSummary(limit: number): Promise<ImageRecord[]> {
+    const rows = this.db
+      .prepare(
+        `SELECT * FROM images WHERE thumbhash IS NULL AND blob_key IS NOT NULL AND status = 'READY'
+         ORDER BY created_at LIMIT ?`,
+      )
+      .all(limit) as ImageRow[];
+    return rows.map(imageFromRow);
+  }
+
+  async setImageSummary(id: string, blobKey: string, summary: { thumbhash: string; dominantColor: string }) {
+    const { changes } = this.write(() =>
+      this.db
+        .prepare('UPDATE images SET thumbhash = ?, dominant_color = ? WHERE id = ? AND blob_key = ?')
+        .run(summary.thumbhash, summary.dominantColor, id, blobKey),
+    );
+    return changes > 0;
+  }
+
   async renewProcessingLeases(lease: ProcessingLease, ids: readonly string[]): Promise<void> {
     this.db
       .prepare(
