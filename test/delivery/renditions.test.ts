@@ -1,7 +1,7 @@
 import sharp from 'sharp';
 import { thumbHashToApproximateAspectRatio } from 'thumbhash';
 import { makeImage } from '../helpers/images';
-import { DELETE_IMAGE, startTestServer, uploadImage, type TestServer } from '../helpers/server';
+import { DELETE_IMAGE, putBytes, requestImage, startTestServer, uploadImage, type TestServer } from '../helpers/server';
 
 const URL_OF = `query($id: ID!, $t: ImageTransformInput) { productImage(id: $id) { url(transform: $t) } }`;
 const SRCSET = `query($id: ID!, $f: ImageFormat) { productImage(id: $id) { srcSet(format: $f) } }`;
@@ -215,6 +215,36 @@ describe('renditions on request', () => {
     const still = await fetchImage(await urlOf(gif, { maxWidth: 100, format: 'PNG' }));
     expect(still.meta).toMatchObject({ format: 'png', width: 128, height: 77 });
     expect(still.meta?.pages ?? 1).toBe(1);
+  });
+
+  it('keeps the animation in the fixed renditions too, and counts every frame against the pixel limit', async () => {
+    const gif = await uploadImage(t, 'deliver-5', await makeAnimatedGif());
+    const query = `query($id: ID!) { productImage(id: $id) { width height variants { kind url width height format } } }`;
+    const image = (await t.gql(query, { id: gif })).body.data.productImage;
+    expect(image).toMatchObject({ width: 200, height: 120 });
+    const thumbnail = image.variants.find((v: { kind: string }) => v.kind === 'THUMBNAIL');
+    expect(thumbnail).toMatchObject({ width: 120, height: 72, format: null });
+    expect((await fetchImage(thumbnail.url)).meta).toMatchObject({
+      format: 'gif',
+      pages: 3,
+      width: 120,
+      pageHeight: 72,
+    });
+
+    // One frame (24 000 px) is under the limit, the three (72 000 px) are not.
+    const small = await startTestServer({ MEDIA_MAX_IMAGE_PIXELS: '50000' });
+    try {
+      const { image: placeholder, upload } = await requestImage(small, { productId: 'deliver-6' });
+      const put = await putBytes(upload, await makeAnimatedGif());
+      expect(put.status).toBe(413);
+      expect(put.body.error.message).toMatch(/3 frames; the limit is 50000/);
+      const after = await small.gql(`query($id: ID!) { productImage(id: $id) { status variants { kind } } }`, {
+        id: placeholder.id,
+      });
+      expect(after.body.data.productImage).toEqual({ status: 'AWAITING_UPLOAD', variants: [] });
+    } finally {
+      await small.stop();
+    }
   });
 
   it("answers 404 for a deleted image's renditions at once, made ones and not yet made ones", async () => {

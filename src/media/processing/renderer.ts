@@ -30,7 +30,7 @@ export const RENDITION_BOXES: readonly { kind: WrittenRendition['kind']; box: nu
   { kind: 'THUMBNAIL', box: 120 },
 ];
 
-type OutputFormat = 'png' | 'jpeg' | 'webp' | 'avif';
+type OutputFormat = 'png' | 'jpeg' | 'webp' | 'avif' | 'gif';
 
 /**
  * Encoder settings of renditions on request, chosen for storefront photos:
@@ -63,6 +63,7 @@ const CONTENT_TYPE: Record<OutputFormat, string> = {
   jpeg: 'image/jpeg',
   webp: 'image/webp',
   avif: 'image/avif',
+  gif: 'image/gif',
 };
 
 sharp.cache(false);
@@ -149,8 +150,8 @@ export async function probe(
  * other formats are decoded once at full size, and both the re-encoded
  * original (lossless for PNG, TIFF and lossless WebP) and the renditions come
  * from those pixels. Animated GIF and WebP originals are re-encoded frame by
- * frame in their own format (a second decode, of every frame) and their
- * renditions come from the first frame.
+ * frame in their own format (a second decode, of every frame), and so are
+ * their renditions, every frame resized; the pixel limit counts every frame.
  */
 export async function render(
   source: string,
@@ -161,6 +162,7 @@ export async function render(
   const deadline = new Deadline(limits.timeoutMs);
   const size = await probe(source, limits);
   const animated = (contentType === 'image/gif' || contentType === 'image/webp') && size.pages > 1;
+  if (animated) checkAnimationPixels(size, limits);
   const originalName = `original.${EXTENSION_BY_TYPE[contentType]}`;
   const originalPath = path.join(folder, originalName);
   const largestBox = RENDITION_BOXES[0]!.box;
@@ -199,7 +201,8 @@ export async function render(
   } catch (err) {
     throw decodeFailure(err);
   }
-  const format = RENDITION_FORMAT[contentType] ?? 'png';
+  // An animation's renditions are animations of its own format, every frame resized; a still's come from its pixels.
+  const format = animated ? (contentType === 'image/gif' ? 'gif' : 'webp') : (RENDITION_FORMAT[contentType] ?? 'png');
   const renditions: WrittenRendition[] = [];
   for (const { kind, box } of RENDITION_BOXES) {
     const fileName = `${kind.toLowerCase()}.${format === 'jpeg' ? 'jpg' : format}`;
@@ -207,15 +210,20 @@ export async function render(
     // Sized from the original's dimensions, not from the decoded pixels (which may already be shrunk).
     const target = fitInside(size, box);
     try {
-      info = await fromPixels(pixels)
-        .resize({ width: target.width, height: target.height, fit: 'fill' })
+      const resized = animated
+        ? sharp(originalPath, { limitInputPixels: limits.maxPixels, failOn: 'error', animated: true }).resize({
+            width: target.width,
+          })
+        : fromPixels(pixels).resize({ width: target.width, height: target.height, fit: 'fill' });
+      info = await resized
         .toFormat(format)
         .timeout({ seconds: deadline.seconds() })
         .toFile(path.join(folder, fileName));
     } catch (err) {
       throw decodeFailure(err);
     }
-    renditions.push({ kind, fileName, width: info.width, height: info.height, contentType: CONTENT_TYPE[format] });
+    const height = animated && info.pageHeight ? info.pageHeight : info.height;
+    renditions.push({ kind, fileName, width: info.width, height, contentType: CONTENT_TYPE[format] });
   }
   const { size: byteSize } = await fs.stat(originalPath);
   return {
@@ -274,6 +282,7 @@ export async function renderRendition(
     (contentType === 'image/gif' || contentType === 'image/webp') &&
     size.pages > 1 &&
     (request.format === 'gif' || request.format === 'webp');
+  if (animated) checkAnimationPixels(size, limits);
   // With `animated`, sharp's pixel limit counts every frame: the limit applies to the whole animation.
   let image = sharp(source, { limitInputPixels: limits.maxPixels, failOn: 'error', animated }).rotate();
   if (request.crop && request.width !== null && request.height !== null) {
@@ -300,6 +309,20 @@ export async function renderRendition(
     return { width: info.width, height, byteSize: info.size };
   } catch (err) {
     throw decodeFailure(err);
+  }
+}
+
+/**
+ * The pixel limit applies to a whole animation, every frame counted (as
+ * sharp counts them when it decodes one with `animated: true`).
+ */
+function checkAnimationPixels(size: ImageSize & { pages: number }, limits: DecodeLimits): void {
+  const pixels = size.width * size.height * size.pages;
+  if (pixels > limits.maxPixels) {
+    throw MediaFailure.of(
+      'FILE_TOO_LARGE',
+      `The animation has ${pixels} pixels in its ${size.pages} frames; the limit is ${limits.maxPixels}`,
+    );
   }
 }
 
