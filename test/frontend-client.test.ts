@@ -1,7 +1,23 @@
+import sharp from 'sharp';
 import { deleteImage, MediaMutationError, reorderImages } from '../examples/frontend-client/src/manage-images';
+import { getResponsiveImage, imgHtml } from '../examples/frontend-client/src/responsive-image';
 import { ImageUploadError, uploadImage, type UploadProgress } from '../examples/frontend-client/src/upload-image';
 import { makeImage } from './helpers/images';
 import { startTestServer, type TestServer } from './helpers/server';
+
+/** The attributes of the one `<img>` in `html`, unescaped; fails on anything else. */
+function parseImg(html: string): Record<string, string> {
+  expect(html).toMatch(/^<img( [a-z]+="[^"]*")*>$/);
+  const unescape = (value: string) => value.replace(/&quot;/g, '"').replace(/&amp;/g, '&');
+  return Object.fromEntries([...html.matchAll(/ ([a-z]+)="([^"]*)"/g)].map((m) => [m[1]!, unescape(m[2]!)]));
+}
+
+/** Fetches a URL of the markup and decodes it: its status, format and size. */
+async function fetchImage(url: string) {
+  const res = await fetch(url);
+  const { format, width, height } = await sharp(Buffer.from(await res.arrayBuffer())).metadata();
+  return { status: res.status, format, width, height };
+}
 
 describe('the example frontend client', () => {
   let t: TestServer;
@@ -64,6 +80,48 @@ describe('the example frontend client', () => {
       '{ productMedia(productId: "client-too-big") { images(includeDisabled: true) { id } } }',
     );
     expect(images.body.data.productMedia.images).toEqual([]);
+  });
+
+  it('renders a responsive <img>: WebP srcset at the widths it states, a 640-wide WebP src, a ThumbHash placeholder', async () => {
+    const endpoint = `${t.url}/graphql`;
+    const file = new Blob([await makeImage(900, 600, 'jpeg')], { type: 'image/jpeg' });
+    const { id } = await uploadImage({
+      endpoint,
+      productId: 'client-storefront',
+      file,
+      alt: 'A desk',
+      pollIntervalMs: 50,
+    });
+    const image = (await getResponsiveImage({ endpoint }, id))!;
+    const img = parseImg(imgHtml(image));
+
+    expect(img).toMatchObject({
+      width: '640',
+      height: '427',
+      sizes: '(max-width: 640px) 100vw, 640px',
+      alt: 'A desk',
+      loading: 'lazy',
+    });
+    // Every candidate is a WebP of the width its descriptor states, the image's own width last.
+    const candidates = img.srcset!.split(', ').map((candidate) => {
+      const [url, descriptor] = candidate.split(' ');
+      return { url: url!, width: Number(/^(\d+)w$/.exec(descriptor!)![1]) };
+    });
+    expect(candidates.map((c) => c.width)).toEqual([256, 384, 512, 640, 750, 828, 900]);
+    for (const { url, width } of candidates) {
+      expect(await fetchImage(url)).toMatchObject({ status: 200, format: 'webp', width });
+    }
+    expect(await fetchImage(img.src!)).toEqual({ status: 200, format: 'webp', width: 640, height: 427 });
+    // The placeholder is the ThumbHash as a small PNG of the image's shape.
+    const dataUrl = /^background: center \/ cover no-repeat url\((data:image\/png;base64,[A-Za-z0-9+/=]+)\)$/.exec(
+      img.style!,
+    )![1]!;
+    const png = await sharp(Buffer.from(dataUrl.slice(dataUrl.indexOf(',') + 1), 'base64')).metadata();
+    expect(png.format).toBe('png');
+    expect(png.width / png.height).toBeCloseTo(1.5, 0);
+    // Without a ThumbHash, the dominant colour stands in.
+    expect(image.dominantColor).toMatch(/^#[0-9a-f]{6}$/);
+    expect(parseImg(imgHtml({ ...image, thumbhash: null })).style).toBe(`background: ${image.dominantColor}`);
   });
 
   it('reorders a gallery and deletes an image, one mutation each, and names a refused id', async () => {

@@ -29,11 +29,14 @@ describe('HTTP endpoints beside GraphQL', () => {
     }
   });
 
-  it("GraphiQL's example document is valid against the schema and shows reordering and deleting", async () => {
+  it("GraphiQL's example document is valid against the schema and shows responsive images, reordering and deleting", async () => {
     const html = await (await fetch(`${t.url}/graphql`, { headers: { accept: 'text/html' } })).text();
     const document = JSON.parse(/defaultQuery: ("(?:[^"\\]|\\.)*")/.exec(html)![1]!) as string;
     expect(validate(buildSchema(), parse(document))).toEqual([]);
     for (const field of ['productMedia', 'reorderImages', 'deleteImage']) expect(document).toContain(`${field}(`);
+    for (const field of ['url(transform: {maxWidth: 640, format: WEBP})', 'srcSet(format: WEBP)', 'thumbhash']) {
+      expect(document).toContain(field);
+    }
   });
 
   it('answers queries for unknown ids with null, and malformed ids with a typed INVALID_ID error', async () => {

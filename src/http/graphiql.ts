@@ -31,7 +31,13 @@ query ProductMedia {
   productMedia(productId: "1") {
     id
     thumbnail { url }
-    images { id status url width height variants { kind url } }
+    images {
+      id status url width height variants { kind url }
+      # What a storefront's <img> needs: a 640-wide WebP, a srcset, a placeholder.
+      src: url(transform: {maxWidth: 640, format: WEBP})
+      srcSet(format: WEBP)
+      thumbhash
+    }
     files { fileName downloadUrl }
   }
 }

@@ -44,6 +44,22 @@ export const ImageStatus = graphql(`
   }
 `);
 
+/** What a storefront needs to show an image: WebP renditions for `srcset`, a 640-wide one for `src`, and a placeholder. */
+export const ResponsiveImage = graphql(`
+  query ResponsiveImage($id: ID!) {
+    productImage(id: $id) {
+      id
+      alt
+      width
+      height
+      url(transform: { maxWidth: 640, format: WEBP })
+      srcSet(format: WEBP)
+      thumbhash
+      dominantColor
+    }
+  }
+`);
+
 /** Remove an image; its URLs answer 404 afterwards. */
 export const DeleteImage = graphql(`
   mutation DeleteImage($id: ID!) {
