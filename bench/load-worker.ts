@@ -5,14 +5,21 @@ import http from 'node:http';
 import autocannon from 'autocannon';
 import { serveControl } from './lib/control';
 
-/** One load run: `body` POSTed to `url` by `connections` clients for `seconds`; every answer must equal `expectBody`. */
+/**
+ * One load run: `body` POSTed to `url` (or `url` got, with `method: 'GET'`) by
+ * `connections` clients for `seconds`; every answer must equal `expectBody`,
+ * or for binary answers (images) be exactly the bytes of `expectBytes`.
+ */
 export interface LoadJob {
   url: string;
-  body: string;
+  method?: 'POST' | 'GET';
+  body?: string;
   headers?: Record<string, string>;
   connections: number;
   seconds: number;
-  expectBody: string;
+  expectBody?: string;
+  /** The exact bytes every answer must have, base64 (autocannon's own check decodes bodies as UTF-8 text). */
+  expectBytes?: string;
   /** Requests per second over all connections; closed loop when absent. */
   overallRate?: number;
 }
@@ -26,16 +33,55 @@ export interface LoadResult {
   bad: number;
 }
 
+/** What autocannon's client keeps of a response in flight (its internal queue of pipelined requests). */
+interface PendingResponse {
+  body: string;
+  byteCheck?: { offset: number; same: boolean };
+}
+
+interface ResponseQueue {
+  peek(): PendingResponse | undefined;
+  addBody(data: Buffer): void;
+}
+
+/**
+ * autocannon options checking every answer's body byte for byte against
+ * `expected`: each chunk is compared with the expected bytes at its offset
+ * as it arrives (no text decoding, no copy), and the body autocannon hands
+ * to `verifyBody` is just the verdict.
+ */
+function bytesCheck(expected: Buffer): Pick<autocannon.Options, 'setupClient' | 'verifyBody'> {
+  const verdict = `same:${expected.length}`;
+  return {
+    setupClient: (client) => {
+      const queue = (client as unknown as { pipelinedRequests: ResponseQueue }).pipelinedRequests;
+      queue.addBody = (data: Buffer) => {
+        const pending = queue.peek();
+        if (!pending) return;
+        const check = (pending.byteCheck ??= { offset: 0, same: true });
+        const end = check.offset + data.length;
+        check.same = check.same && end <= expected.length && data.equals(expected.subarray(check.offset, end));
+        check.offset = end;
+        pending.body = check.same ? `same:${check.offset}` : 'different';
+      };
+    },
+    verifyBody: (body) => body === verdict,
+  };
+}
+
 async function run(args: unknown): Promise<LoadResult> {
   const job = args as LoadJob;
+  const method = job.method ?? 'POST';
   const result = await autocannon({
     url: job.url,
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...job.headers },
+    method,
+    headers: { ...(method === 'POST' ? { 'content-type': 'application/json' } : {}), ...job.headers },
     body: job.body,
     connections: job.connections,
     duration: job.seconds,
-    expectBody: job.expectBody,
+    ...(job.expectBytes !== undefined
+      ? bytesCheck(Buffer.from(job.expectBytes, 'base64'))
+      : { expectBody: job.expectBody }),
     overallRate: job.overallRate,
     timeout: 30,
   });

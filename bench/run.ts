@@ -10,6 +10,7 @@ import { batching } from './scenarios/batching';
 import { entityResolution } from './scenarios/entities';
 import { imageUploads } from './scenarios/image-uploads';
 import { renditions } from './scenarios/renditions';
+import { renditionsOnRequest } from './scenarios/renditions-on-request';
 import { streamingUploads } from './scenarios/uploads';
 
 const SCENARIOS: Record<string, (ctx: BenchContext) => Promise<Section>> = {
@@ -18,6 +19,7 @@ const SCENARIOS: Record<string, (ctx: BenchContext) => Promise<Section>> = {
   uploads: streamingUploads,
   renditions,
   'image-uploads': imageUploads,
+  'renditions-on-request': renditionsOnRequest,
 };
 
 async function main() {

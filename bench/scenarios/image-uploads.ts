@@ -47,7 +47,7 @@ async function seedImage(ctx: BenchContext, server: BenchChild, pngFile: string)
 }
 
 /** Waits (outside any measurement) until the image's background processing is done, so rounds do not overlap. */
-async function untilReady(server: BenchChild, id: string): Promise<void> {
+export async function untilReady(server: BenchChild, id: string): Promise<void> {
   const deadline = Date.now() + 120_000;
   for (;;) {
     const status = ((await gql(server.url, IMAGE_STATUS, { id })).productImage as { status: string }).status;
