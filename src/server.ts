@@ -244,7 +244,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   app.use('/uploads', openCors('PUT, OPTIONS'));
   app.use(uploadRouter(media));
   app.use('/media', openCors('GET, HEAD, OPTIONS'));
-  app.use(mediaRouter(storage, index, links, local));
+  app.use(mediaRouter(storage, index, links, local, (location) => media.absoluteUrl(location)));
   app.use(graphiqlRouter('/graphql'));
   app.use(
     '/graphql',

@@ -30,6 +30,7 @@ export function mediaRouter(
   index: MediaIndex,
   links: DownloadLinks,
   local: Pick<LocalProvider, 'rendition' | 'handedOut'>,
+  absoluteUrl: (location: string) => string,
 ): Router {
   // Paths are matched exactly: `/MEDIA/...` is not a media URL.
   const router = Router({ caseSensitive: true, strict: true });
@@ -57,11 +58,16 @@ export function mediaRouter(
       return answerError(res, 403, 'FORBIDDEN', 'This rendition was not handed out by the subgraph');
     }
     const outcome = await local.rendition(served.blobKey, served.spec);
+    if (!outcome.ok && outcome.error.code === 'PROVIDER_UNAVAILABLE') {
+      // Every image worker is busy (or the subgraph is stopping): the rendition exists to be made, so try again.
+      res.setHeader('Retry-After', '1');
+      return answerError(res, 503, 'UNAVAILABLE', outcome.error.message);
+    }
     if (!outcome.ok) return notFound(res);
     if ('fallback' in outcome.value) {
-      // Past the cap on stored renditions: the served original, briefly cached, until the image has a new revision.
+      // Past the cap on stored renditions, or one that cannot be made: a fixed rendition, briefly cached.
       res.setHeader('Cache-Control', 'public, max-age=300');
-      return res.redirect(302, outcome.value.fallback);
+      return res.redirect(302, absoluteUrl(outcome.value.fallback));
     }
     return serveObject(req, res, storage, outcome.value.key, {
       'Content-Type': served.contentType,

@@ -113,8 +113,11 @@ export function renditionShape(
     let width = Math.min(MAX_TRANSFORM_SIDE, Math.round(w * snap));
     let height = Math.min(MAX_TRANSFORM_SIDE, Math.round(h * snap));
     const shrink = Math.min(1, size.width / width, size.height / height);
-    width = Math.max(1, Math.floor(width * shrink));
-    height = Math.max(1, Math.floor(height * shrink));
+    if (shrink < 1) {
+      // Rounded, and never past the image: the side that fits exactly stays the image's own.
+      width = Math.min(size.width, Math.max(1, Math.round(width * shrink)));
+      height = Math.min(size.height, Math.max(1, Math.round(height * shrink)));
+    }
     if (width === size.width && height === size.height && sameEncoding) return 'original';
     return { width, height, crop: true, extension };
   }
@@ -123,8 +126,13 @@ export function renditionShape(
     const snapped = snapUp(side);
     return snapped >= own ? null : snapped;
   };
-  const width = bound(transform.maxWidth, size.width);
-  const height = bound(transform.maxHeight, size.height);
+  let width = bound(transform.maxWidth, size.width);
+  let height = bound(transform.maxHeight, size.height);
+  // Only the side that binds is kept: boxes giving the same size share one rendition (640x0 and 640x512 of 16:10).
+  if (width !== null && height !== null) {
+    if ((size.height * width) / size.width <= height) height = null;
+    else if ((size.width * height) / size.height <= width) width = null;
+  }
   if (width === null && height === null && sameEncoding) return 'original';
   return { width, height, crop: false, extension };
 }

@@ -102,6 +102,11 @@ const RENDITION_FORMAT_BY_EXTENSION: Record<string, RenditionFormat> = {
   gif: 'gif',
 };
 
+/** How long a rendition that could not be made is served by its fallback before it is tried again, in ms. */
+const UNMADE_RETRY_MS = 10 * 60 * 1000;
+/** Most renditions remembered as not made (a bound on memory, not on correctness). */
+const UNMADE_REMEMBERED = 1000;
+
 /** Where a rendition on request is: stored (its key), or, past the cap, a fixed rendition to redirect to. */
 export type RenditionOutcome = { key: string } | { fallback: string };
 
@@ -123,6 +128,14 @@ export class LocalProvider implements MediaProviderAdapter {
 
   /** Renditions being made, by object key: concurrent first requests wait for one render. */
   private readonly making = new Map<string, Promise<Result<RenditionOutcome>>>();
+  /** How many renditions of each image revision (blob key) are being made now, for the cap. */
+  private readonly rendering = new Map<string, number>();
+  /**
+   * Renditions that could not be made (too costly to decode in time), by
+   * object key, until when they are not tried again: each try holds a worker
+   * for up to MEDIA_PROCESSING_TIMEOUT_MS. Oldest first, at most {@link UNMADE_REMEMBERED}.
+   */
+  private readonly unmade = new Map<string, number>();
 
   constructor(private readonly options: LocalProviderOptions) {
     const presigns = typeof options.storage.presignPut === 'function';
@@ -309,10 +322,12 @@ export class LocalProvider implements MediaProviderAdapter {
 
   /** `srcset` entries: the ladder's widths below the image's own, then the image at its own width. */
   srcSetLocations(image: ImageRecord, format: ImageFormat): { location: string; width: number }[] {
-    if (image.width === null) return [];
-    const widths = [...SRCSET_WIDTHS.filter((w) => w < image.width!), image.width];
+    const own = image.width;
+    if (own === null) return [];
+    const widths = [...SRCSET_WIDTHS.filter((w) => w < own), own];
     return widths.flatMap((width) => {
-      const checked = checkTransform({ maxWidth: width, format });
+      // The image at its own width is the unbounded transform (its width may be above the largest box side).
+      const checked = checkTransform(width === own ? { format } : { maxWidth: width, format });
       const location = checked.ok ? this.renditionLocation(image, checked.value) : null;
       return location ? [{ location, width }] : [];
     });
@@ -364,24 +379,59 @@ export class LocalProvider implements MediaProviderAdapter {
 
   private async makeRendition(blobKey: string, spec: RenditionSpec): Promise<Result<RenditionOutcome>> {
     const { storage } = this.options;
-    const { folder, key, fileName } = renditionKeys(blobKey, spec);
+    const { key } = renditionKeys(blobKey, spec);
     if (await storage.stat(key)) return ok({ key });
-    let originalName: string | undefined;
+    const served: string[] = [];
     for await (const object of storage.list(blobKey)) {
       const name = object.key.slice(object.key.lastIndexOf('/') + 1);
-      if (object.key === `${blobKey}/${name}` && isOriginalFileName(name)) originalName = name;
+      if (object.key === `${blobKey}/${name}`) served.push(name);
     }
+    const originalName = served.find(isOriginalFileName);
     if (!originalName) return fail('NOT_FOUND', 'No such image revision');
-    let kept = 0;
-    for await (const object of storage.list(renditionsFolderOf(blobKey))) {
-      if (object.key.slice(object.key.lastIndexOf('/') + 1).startsWith('rendition.')) kept += 1;
-    }
-    if (kept >= this.options.maxRenditionsPerImage) {
-      return ok({ fallback: imagePublicPath(blobKey, originalName) });
-    }
-    const originalType = servedImageType(originalName)!;
+    // A browser shows the original, except a TIFF: then the largest fixed rendition (a PNG).
+    const fallback = imagePublicPath(
+      blobKey,
+      originalName.endsWith('.tif') ? (served.find((n) => n.startsWith('standard.')) ?? originalName) : originalName,
+    );
+    if ((this.unmade.get(key) ?? 0) > Date.now()) return ok({ fallback });
+    // A place is taken before the stored ones are counted, and renders under way count too: a render that
+    // finishes meanwhile is either still counted as running or already listed as stored, never neither.
+    // (The cap holds per process; several replicas may each keep up to it.)
+    const running = (this.rendering.get(blobKey) ?? 0) + 1;
+    this.rendering.set(blobKey, running);
     try {
-      return await this.buildRevision(renditionsFolderOf(blobKey), async (folderFor, scratch) => {
+      let kept = 0;
+      for await (const object of storage.list(renditionsFolderOf(blobKey))) {
+        if (object.key.slice(object.key.lastIndexOf('/') + 1).startsWith('rendition.')) kept += 1;
+      }
+      if (kept + running > this.options.maxRenditionsPerImage) return ok({ fallback });
+      const made = await this.renderAndStore(blobKey, spec, originalName);
+      if (made.ok || made.error.code === 'NOT_FOUND' || made.error.code === 'PROVIDER_UNAVAILABLE') return made;
+      // The image is there but this rendition cannot be made (too costly to decode in time): the fallback is.
+      currentLog().warn({ key, error: made.error.message }, 'rendition not made; serving a fixed one');
+      this.unmade.delete(key);
+      this.unmade.set(key, Date.now() + UNMADE_RETRY_MS);
+      if (this.unmade.size > UNMADE_REMEMBERED) this.unmade.delete(this.unmade.keys().next().value!);
+      return ok({ fallback });
+    } finally {
+      const left = (this.rendering.get(blobKey) ?? 1) - 1;
+      if (left > 0) this.rendering.set(blobKey, left);
+      else this.rendering.delete(blobKey);
+    }
+  }
+
+  /** Renders one rendition from the revision's served original and publishes it; NOT_FOUND once the revision is gone. */
+  private async renderAndStore(
+    blobKey: string,
+    spec: RenditionSpec,
+    originalName: string,
+  ): Promise<Result<RenditionOutcome>> {
+    const { storage } = this.options;
+    const { folder, key, fileName } = renditionKeys(blobKey, spec);
+    const originalType = servedImageType(originalName)!;
+    let made: Result<RenditionOutcome>;
+    try {
+      made = await this.buildRevision(renditionsFolderOf(blobKey), async (folderFor, scratch) => {
         const sourcePath = path.join(scratch, originalName);
         try {
           await pipeline(await storage.read(`${blobKey}/${originalName}`), createWriteStream(sourcePath));
@@ -407,6 +457,12 @@ export class LocalProvider implements MediaProviderAdapter {
       if (await storage.stat(key)) return ok({ key });
       throw err;
     }
+    // The revision went (deleted, or replaced past its grace) while this rendered: what was published goes too.
+    if (made.ok && !(await storage.stat(`${blobKey}/${originalName}`))) {
+      await storage.removeFolder(folder);
+      return fail('NOT_FOUND', 'No such image revision');
+    }
+    return made;
   }
 
   downloadUrl(file: FileRecord): string | null {
