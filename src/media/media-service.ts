@@ -177,6 +177,11 @@ export class MediaService {
    * (a side outside 1..4096, a crop without both sides) is INVALID_INPUT.
    */
   imageUrl(image: ImageRecord, transform: ImageTransform | null | undefined): Result<string | null> {
+    if (!transform) {
+      // The plain `url` (the hot path of `_entities`): the original, as before transforms existed.
+      const original = image.variants.find((variant) => variant.kind === 'ORIGINAL');
+      return ok(original ? this.absoluteUrl(original.location) : null);
+    }
     const checked = checkTransform(transform);
     if (!checked.ok) return checked;
     const provider = this.providers.get(image.provider);

@@ -98,9 +98,12 @@ class Deadline {
   }
 }
 
-/** The first decode step of every pipeline: the allowed decoders only, failing on errors, within the pixel limit. */
-function open(input: string | Buffer, limits: DecodeLimits) {
-  return sharp(input, { limitInputPixels: limits.maxPixels, failOn: 'error' });
+/**
+ * The first decode step of every pipeline: the allowed decoders only, failing on errors, within the pixel limit
+ * (with `animated`, every frame decoded and counted against it).
+ */
+function open(input: string | Buffer, limits: DecodeLimits, animated = false) {
+  return sharp(input, { limitInputPixels: limits.maxPixels, failOn: 'error', animated });
 }
 
 /** Turns a libvips failure into the refusal it stands for. */
@@ -171,7 +174,7 @@ export async function render(
     if (LOSSLESS_REWRITE_TYPES.has(contentType) || animated) {
       if (animated) {
         // Every frame, re-encoded in its own format: the original keeps its animation and nothing else.
-        const frames = sharp(source, { limitInputPixels: limits.maxPixels, failOn: 'error', animated: true });
+        const frames = open(source, limits, true);
         const lossless = contentType === 'image/webp' && isLosslessWebp(await fs.readFile(source));
         await (
           contentType === 'image/gif' ? frames.gif() : frames.webp(lossless ? { lossless: true } : { quality: 90 })
@@ -211,7 +214,7 @@ export async function render(
     const target = fitInside(size, box);
     try {
       const resized = animated
-        ? sharp(originalPath, { limitInputPixels: limits.maxPixels, failOn: 'error', animated: true }).resize({
+        ? open(originalPath, limits, true).resize({
             width: target.width,
           })
         : fromPixels(pixels).resize({ width: target.width, height: target.height, fit: 'fill' });
@@ -284,7 +287,7 @@ export async function renderRendition(
     (request.format === 'gif' || request.format === 'webp');
   if (animated) checkAnimationPixels(size, limits);
   // With `animated`, sharp's pixel limit counts every frame: the limit applies to the whole animation.
-  let image = sharp(source, { limitInputPixels: limits.maxPixels, failOn: 'error', animated }).rotate();
+  let image = open(source, limits, animated).rotate();
   if (request.crop && request.width !== null && request.height !== null) {
     const scale = Math.min(1, size.width / request.width, size.height / request.height);
     image = image.resize({
