@@ -363,7 +363,8 @@ describe('a confirmation after the upload URL expired', () => {
 
 describe('a confirmation cut off by a crash', () => {
   it('can be confirmed again once a confirmation cut off by a crash is past the leftover grace', async () => {
-    // Sweeps every second, taking leftovers older than 2 s.
+    // Sweeps every second. The grace is long enough that the uploaded bytes (a leftover until confirmed) outlive
+    // a slow machine's steps below, while the claim, dated long ago, is past it at once.
     const crashDir = tempDataDir();
     const crashed = await startTestServer(
       {
@@ -371,6 +372,7 @@ describe('a confirmation cut off by a crash', () => {
         MEDIA_S3_DIRECT_UPLOADS: 'true',
         MEDIA_SWEEP_INTERVAL_SECONDS: '1',
         ...QUICK_SWEEP_ENV,
+        MEDIA_LEFTOVER_GRACE_SECONDS: '60',
       },
       crashDir,
     );
