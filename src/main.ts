@@ -1,5 +1,5 @@
 import { ConfigError, environment, loadConfig } from './config/config';
-import { createLogger, useProcessLogger } from './observability/log';
+import { createLogger, currentLog, useProcessLogger } from './observability/log';
 import { startServer } from './server';
 
 async function main(): Promise<void> {
@@ -8,8 +8,12 @@ async function main(): Promise<void> {
     config = loadConfig(environment());
   } catch (err) {
     if (err instanceof ConfigError) {
-      console.error(err.message);
-      process.exit(1);
+      // The configuration names the log format; a bad one is told in the format asked for, if that much is valid.
+      const startLog = createLogger({ level: 'info', format: process.env.LOG_FORMAT === 'pretty' ? 'pretty' : 'json' });
+      startLog.fatal(err.message);
+      startLog.flush();
+      process.exitCode = 1;
+      return;
     }
     throw err;
   }
@@ -57,6 +61,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  console.error('product-media failed to start:', err instanceof Error ? err.message : err);
+  currentLog().fatal({ error: err instanceof Error ? err.message : String(err) }, 'product-media failed to start');
+  currentLog().flush();
   process.exit(1);
 });

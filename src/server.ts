@@ -17,7 +17,7 @@ import { createLoaders } from './graphql/loaders';
 import { graphqlProtection } from './graphql/protection';
 import { buildSchema } from './graphql/schema';
 import { ResponseBudget, responseBudgetPlugin } from './graphql/response-budget';
-import { openCors } from './http/cors';
+import { graphqlCors, openCors } from './http/cors';
 import { jsonErrorHandler, jsonNotFound } from './http/errors';
 import { graphiqlRouter } from './http/graphiql';
 import { graphqlJsonEndpoint } from './http/graphql-endpoint';
@@ -218,6 +218,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     });
   await apollo.start();
   // JSON GraphQL requests skip Express (see graphql-endpoint.ts); Express answers everything else.
+  const cors = graphqlCors(config.corsOrigins);
   const graphqlJson = graphqlJsonEndpoint(apollo, {
     routerSecret: config.routerSecret,
     maxJsonBody: MAX_JSON_BODY,
@@ -226,6 +227,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   httpServer.on(
     'request',
     withRequestLogging(logger, (req, res) => {
+      if (cors(req, res)) return;
       if (!graphqlJson(req, res)) app(req, res);
     }),
   );

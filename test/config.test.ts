@@ -5,13 +5,23 @@ import os from 'node:os';
 import { ConfigError, environment, loadConfig } from '../src/config/config';
 
 /** Runs the real start (`src/main.ts`) with `env` in `cwd`; for starts that must stop with a message. */
+/**
+ * Runs `src/main.ts` to its end; `failure` is what its fatal log line says
+ * (message and error), every line on stdout being pino's JSON.
+ */
 function startMain(env: NodeJS.ProcessEnv, cwd?: string) {
-  return spawnSync(path.join(__dirname, '../node_modules/.bin/tsx'), [path.join(__dirname, '../src/main.ts')], {
+  const result = spawnSync(path.join(__dirname, '../node_modules/.bin/tsx'), [path.join(__dirname, '../src/main.ts')], {
     cwd,
-    env,
+    env: { LOG_FORMAT: 'json', ...env },
     encoding: 'utf8',
     timeout: 20_000,
   });
+  const lines = result.stdout
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line) as { level: string; msg: string; error?: string });
+  const fatal = lines.filter((line) => line.level === 'fatal');
+  return { ...result, failure: fatal.map((line) => [line.msg, line.error].filter(Boolean).join(': ')).join('\n') };
 }
 
 describe('configuration', () => {
@@ -81,10 +91,21 @@ describe('configuration', () => {
     [{ MEDIA_DATABASE_URL: 'postgres://media:hunter2-secret@db:5432/' }, 'MEDIA_DATABASE_URL'],
     [{ MEDIA_STORAGE_URL: 's3://my..bucket/prefix' }, 'MEDIA_STORAGE_URL'],
     [{ MEDIA_STORAGE_URL: 's3://192.168.0.1' }, 'MEDIA_STORAGE_URL'],
+    [{ MEDIA_CORS_ORIGINS: 'localhost:5173' }, 'MEDIA_CORS_ORIGINS'],
+    [{ MEDIA_CORS_ORIGINS: 'http://localhost:5173/app' }, 'MEDIA_CORS_ORIGINS'],
+    [{ MEDIA_CORS_ORIGINS: 'http://localhost:5173, ftp://files.example.com' }, 'MEDIA_CORS_ORIGINS'],
   ])('refuses %j naming %s, without repeating a password', (env, variable) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(new RegExp(`^Invalid configuration:\\n  ${variable}: `));
     expect(() => loadConfig(env)).not.toThrow(/hunter2/);
+  });
+
+  it('reads MEDIA_CORS_ORIGINS as origins in the form browsers send, `*` as any, unset as none', () => {
+    expect(loadConfig({}).corsOrigins).toEqual([]);
+    expect(
+      loadConfig({ MEDIA_CORS_ORIGINS: ' HTTP://LocalHost:5173 , https://admin.example.com:443' }).corsOrigins,
+    ).toEqual(['http://localhost:5173', 'https://admin.example.com']);
+    expect(loadConfig({ MEDIA_CORS_ORIGINS: '*' }).corsOrigins).toBe('*');
   });
 
   it('refuses a leftover grace shorter than the longest request: a sweep would take uploads in flight elsewhere', () => {
@@ -165,7 +186,7 @@ describe('configuration', () => {
   it('stops the real start with a message naming the variable', () => {
     const result = startMain({ ...process.env, MEDIA_MAX_FILE_BYTES: '-1' });
     expect(result.status).toBe(1);
-    expect(result.stderr).toContain('MEDIA_MAX_FILE_BYTES');
+    expect(result.failure).toContain('MEDIA_MAX_FILE_BYTES');
   });
 
   it.each([
@@ -187,7 +208,7 @@ describe('configuration', () => {
   ])('stops the start on %s, naming the variable and no secret', (_, env, message) => {
     const result = startMain({ ...process.env, MEDIA_DATA_DIR: mkdtempSync(path.join(os.tmpdir(), 'store-')), ...env });
     expect(result.status).toBe(1);
-    expect(result.stderr).toMatch(message);
+    expect(result.failure).toMatch(message);
     expect(result.stderr + result.stdout).not.toContain('hunter2');
   });
 
@@ -200,9 +221,9 @@ describe('configuration', () => {
     ).not.toThrow();
     const result = startMain({ ...process.env, MEDIA_HTTP_REQUEST_TIMEOUT_MS: '10000' });
     expect(result.status).toBe(1);
-    expect(result.stderr).toContain('MEDIA_HTTP_REQUEST_TIMEOUT_MS');
-    expect(result.stderr).toContain('MEDIA_HTTP_HEADERS_TIMEOUT_MS');
-    expect(result.stderr).not.toContain('headersTimeout');
+    expect(result.failure).toContain('MEDIA_HTTP_REQUEST_TIMEOUT_MS');
+    expect(result.failure).toContain('MEDIA_HTTP_HEADERS_TIMEOUT_MS');
+    expect(result.failure).not.toContain('headersTimeout');
   });
 
   describe('.env (issue 14, item 8)', () => {
@@ -237,7 +258,7 @@ describe('configuration', () => {
       delete env.MEDIA_DEFAULT_PROVIDER;
       const result = startMain(env, folder);
       expect(result.status).toBe(1);
-      expect(result.stderr).toContain('MEDIA_DEFAULT_PROVIDER (from .env)');
+      expect(result.failure).toContain('MEDIA_DEFAULT_PROVIDER (from .env)');
     });
   });
 });

@@ -1,3 +1,9 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import sharp from 'sharp';
 import { deleteImage, MediaMutationError, reorderImages } from '../examples/frontend-client/src/manage-images';
 import { getResponsiveImage, imgHtml } from '../examples/frontend-client/src/responsive-image';
@@ -142,6 +148,72 @@ describe('the example frontend client', () => {
     expect(refused).toBeInstanceOf(MediaMutationError);
     expect((refused as MediaMutationError).message).toBe(
       'INVALID_INPUT (input.imageIds.1): Not an image of product client-gallery at LOCAL',
+    );
+  });
+});
+
+describe('the example client on the command line (npm run example:upload)', () => {
+  let t: TestServer;
+  let dir: string;
+  beforeAll(async () => {
+    t = await startTestServer();
+    dir = mkdtempSync(path.join(os.tmpdir(), 'client-cli-'));
+  });
+  afterAll(() => t.stop());
+
+  /** Runs the client as `npm run example:upload -- <args>` would; resolves when it exits. */
+  const runClient = (...args: string[]) =>
+    new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+      const child = spawn(
+        process.execPath,
+        ['--import', 'tsx', path.resolve(__dirname, '../examples/frontend-client/src/main.ts'), ...args],
+        { stdio: ['ignore', 'pipe', 'pipe'] },
+      );
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+      child.once('close', (code) => resolve({ code, stdout, stderr }));
+    });
+
+  it('uploads a file and prints the image once READY, then its <img>', async () => {
+    const file = path.join(dir, 'shelf.png');
+    writeFileSync(file, await makeImage(300, 200, 'png'));
+    const run = await runClient(file, 'cli-product', `${t.url}/graphql`);
+    expect(run).toMatchObject({ code: 0, stderr: '' });
+    expect(run.stdout).toMatch(
+      /^(\ruploaded \d+%)+\ngid:\/\/product-media\/ProductImage\/local\/cli-product\/\S+ is READY: /,
+    );
+    expect(run.stdout).toMatch(/\n<img [^\n]*srcset="[^"]+"[^\n]*>\n$/);
+  });
+
+  it('names the file that cannot be read', async () => {
+    const run = await runClient(path.join(dir, 'missing.png'), 'cli-product', `${t.url}/graphql`);
+    expect(run).toMatchObject({ code: 1, stdout: '', stderr: `${path.join(dir, 'missing.png')}: no such file\n` });
+  });
+
+  it('names the endpoint that cannot be reached, with the reason', async () => {
+    const file = path.join(dir, 'unsent.png');
+    writeFileSync(file, await makeImage(10, 10, 'png'));
+    // A port that was free a moment ago: nothing listens there.
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const endpoint = `http://127.0.0.1:${(closed.address() as AddressInfo).port}/graphql`;
+    await new Promise((resolve) => closed.close(resolve));
+    const run = await runClient(file, 'cli-product', endpoint);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toBe(`NETWORK_ERROR: ${endpoint} could not be reached (ECONNREFUSED)\n`);
+  });
+
+  it('ends the progress line before the error, and names the upload URL without its token', async () => {
+    // A JPEG under a .png name: requested as image/png, the upload URL answers 415 once the bytes are in.
+    const file = path.join(dir, 'not-really.png');
+    writeFileSync(file, await makeImage(400, 300, 'jpeg'));
+    const run = await runClient(file, 'cli-product', `${t.url}/graphql`);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(/^(\ruploaded \d+%)+\n$/);
+    expect(run.stderr).toMatch(
+      /^UNSUPPORTED_MEDIA_TYPE: PUT http:\/\/[a-z0-9.]+:\d+\/uploads\/…: The bytes are image\/jpeg, not the declared image\/png\n$/,
     );
   });
 });

@@ -13,6 +13,22 @@ interface LocalSupergraph {
   media: string;
   products: string;
   gateway: string;
+  /** Everything it printed on stdout so far. */
+  output(): string;
+}
+
+/** The complete lines of `out`, each parsed as JSON (pino's format); a line that is not JSON fails the test. */
+function logLines(out: string): Record<string, unknown>[] {
+  return out
+    .split('\n')
+    .slice(0, -1)
+    .map((line) => {
+      try {
+        return JSON.parse(line) as Record<string, unknown>;
+      } catch {
+        throw new Error(`Not a pino line on stdout: ${line}`);
+      }
+    });
 }
 
 /** Runs `npm run supergraph`'s script on free ports and waits for its three "ready at" lines. */
@@ -36,12 +52,15 @@ function startLocalSupergraph(env: Record<string, string>): Promise<LocalSupergr
     });
     child.stdout.on('data', (chunk: Buffer) => {
       out += chunk.toString();
-      const at = (name: string) => new RegExp(`^${name} ready at (http://\\S+)/graphql`, 'm').exec(out)?.[1];
+      const at = (name: string) =>
+        logLines(out)
+          .map((line) => new RegExp(`^${name} ready at (http://\\S+)/graphql`).exec(String(line.msg))?.[1])
+          .find(Boolean);
       const [media, products, gateway] = [at('product-media'), at('products'), at('gateway')];
       if (!media || !products || !gateway) return;
       clearTimeout(timer);
       child.removeAllListeners('exit');
-      resolve({ child, media, products, gateway });
+      resolve({ child, media, products, gateway, output: () => out });
     });
   });
 }
@@ -94,7 +113,6 @@ describe('npm run supergraph', () => {
       GATEWAY_PORT: '0',
       MEDIA_DATA_DIR: tempDataDir(),
       ROUTER_SECRET: SECRET,
-      LOG_LEVEL: 'warn',
     });
     viaGateway = graphqlClient(local.gateway);
   });
@@ -107,6 +125,14 @@ describe('npm run supergraph', () => {
   const PRODUCT = `query($id: ID!) { product(id: $id) {
     id name priceCents images { id status width height variants { kind url } } thumbnail { id } files { id }
   } }`;
+
+  it("prints nothing but pino's JSON lines, Apollo's start-up notices included, each naming its server", () => {
+    const lines = logLines(local.output());
+    expect(lines).toContainEqual(
+      expect.objectContaining({ level: 'info', server: 'products', msg: expect.stringMatching(/^Enabling inline tracing/) }),
+    );
+    expect(lines.find((line) => String(line.msg).startsWith('gateway ready at'))).toMatchObject({ level: 'info' });
+  });
 
   it('answers one query from both subgraphs: the name from products, the media from product-media', async () => {
     const res = await viaGateway(PRODUCT, { id: '2' });

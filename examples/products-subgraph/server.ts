@@ -7,6 +7,7 @@ import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/dis
 import { startStandaloneServer } from '@apollo/server/standalone';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { parse } from 'graphql';
+import type { Logger } from '../../src/observability/log';
 
 interface Product {
   id: string;
@@ -32,8 +33,12 @@ export interface ProductsSubgraph {
   stop(): Promise<void>;
 }
 
-/** Starts the products subgraph on `host:port` (port 0 picks a free one). */
-export async function startProductsSubgraph(port: number, host = '127.0.0.1'): Promise<ProductsSubgraph> {
+/** Starts the products subgraph on `host:port` (port 0 picks a free one); Apollo's notices go to `logger` when given. */
+export async function startProductsSubgraph(
+  port: number,
+  host = '127.0.0.1',
+  logger?: Logger,
+): Promise<ProductsSubgraph> {
   const schema = buildSubgraphSchema({
     typeDefs: parse(readFileSync(PRODUCTS_SCHEMA_FILE, 'utf8')),
     resolvers: {
@@ -46,7 +51,7 @@ export async function startProductsSubgraph(port: number, host = '127.0.0.1'): P
       },
     },
   });
-  const server = new ApolloServer({ schema, plugins: [ApolloServerPluginLandingPageDisabled()] });
+  const server = new ApolloServer({ schema, logger, plugins: [ApolloServerPluginLandingPageDisabled()] });
   const { url } = await startStandaloneServer(server, { listen: { port, host } });
   return { url: url.replace(/\/$/, ''), stop: () => server.stop() };
 }

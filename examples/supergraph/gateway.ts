@@ -15,6 +15,7 @@ import express, { type RequestHandler } from 'express';
 import { parse } from 'graphql';
 import YAML from 'yaml';
 import { graphiqlRouter } from '../../src/http/graphiql';
+import type { Logger } from '../../src/observability/log';
 
 export const ROOT = path.resolve(__dirname, '../..');
 
@@ -140,6 +141,8 @@ export interface GatewayOptions {
   env?: NodeJS.ProcessEnv;
   supergraph?: SupergraphConfig;
   policy?: RouterPolicy;
+  /** Where Apollo's and the gateway's own lines go (pino, as the subgraph's); by default Apollo's console logger. */
+  logger?: Logger;
 }
 
 export interface RunningGateway {
@@ -154,6 +157,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const supergraphSdl = composeSupergraph(options.supergraph ?? readSupergraphConfig(), options.routingUrls);
   const gateway = new ApolloGateway({
     supergraphSdl,
+    logger: options.logger,
     buildService: ({ name, url }) =>
       new RemoteGraphQLDataSource<GatewayContext>({
         url,
@@ -175,6 +179,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const httpServer = http.createServer(app);
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
+    logger: options.logger,
     plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginLandingPageDisabled()],
   });
   await apollo.start();

@@ -4,7 +4,7 @@
 //   products       http://localhost:4002/graphql   (PRODUCTS_PORT)
 //   gateway        http://localhost:4000/graphql   (GATEWAY_PORT), GraphiQL in a browser
 import { loadConfig } from '../../src/config/config';
-import { createLogger, useProcessLogger } from '../../src/observability/log';
+import { createLogger, currentLog, useProcessLogger } from '../../src/observability/log';
 import { startServer } from '../../src/server';
 import { startProductsSubgraph } from '../products-subgraph/server';
 import { startGateway } from './gateway';
@@ -23,20 +23,23 @@ async function main() {
   const logger = createLogger(config.log);
   useProcessLogger(logger);
   const media = await startServer(config, { logger });
-  const products = await startProductsSubgraph(port('PRODUCTS_PORT', 4002), config.host);
+  // Every line goes through pino, Apollo's start-up notices included, each marked with the server it is about.
+  const products = await startProductsSubgraph(
+    port('PRODUCTS_PORT', 4002),
+    config.host,
+    logger.child({ server: 'products' }),
+  );
   const gateway = await startGateway({
     port: port('GATEWAY_PORT', 4000),
     host: config.host,
     routingUrls: { 'product-media': `${media.url}/graphql`, products: `${products.url}/graphql` },
+    logger: logger.child({ server: 'gateway' }),
   });
-  // Plain lines on stdout, for the person who ran the command (and the test that waits for them).
-  process.stdout.write(
-    [
-      `product-media ready at ${media.url}/graphql`,
-      `products ready at ${products.url}/graphql`,
-      `gateway ready at ${gateway.url}/graphql (open it in a browser for GraphiQL)`,
-      '',
-    ].join('\n'),
+  logger.info({ url: `${media.url}/graphql` }, `product-media ready at ${media.url}/graphql`);
+  logger.info({ url: `${products.url}/graphql` }, `products ready at ${products.url}/graphql`);
+  logger.info(
+    { url: `${gateway.url}/graphql` },
+    `gateway ready at ${gateway.url}/graphql (open it in a browser for GraphiQL)`,
   );
   const stop = () => {
     void Promise.allSettled([gateway.stop(), products.stop(), media.stop()]).then(() => process.exit(0));
@@ -46,6 +49,10 @@ async function main() {
 }
 
 main().catch((err: unknown) => {
-  process.stderr.write(`The local supergraph failed to start: ${err instanceof Error ? err.message : String(err)}\n`);
+  currentLog().fatal(
+    { error: err instanceof Error ? err.message : String(err) },
+    'The local supergraph failed to start',
+  );
+  currentLog().flush();
   process.exit(1);
 });

@@ -12,7 +12,7 @@ import { superOfficeEnv, superOfficeSettings, type SuperOfficeSettings } from '.
 import type { LogSettings } from '../observability/log';
 import { GRAPHQL_INT_MAX } from '../domain/ordering';
 import { storeEnv, storeSettings, type StoreSettings } from '../store/settings';
-import { bool, emptyAsUndefined, EnvProblem, int, optionalText, optionalUrl, stripSlash } from './env';
+import { bool, emptyAsUndefined, EnvProblem, int, optionalText, optionalUrl, originList, stripSlash } from './env';
 
 /**
  * The subgraph's configuration, read from the environment variables of the
@@ -40,6 +40,8 @@ export interface Config {
   /** Longest `Retry-After` honoured; a provider asking for more is reported unavailable at once. */
   providerMaxRetryAfterMs: number;
   routerSecret: string | undefined;
+  /** Browser origins allowed to call `/graphql` directly (`MEDIA_CORS_ORIGINS`); none by default. */
+  corsOrigins: string[] | '*';
   /** Let `sourceUrl` point at private and loopback addresses (development only). */
   fetchAllowPrivate: boolean;
   sourceFetchTimeoutMs: number;
@@ -167,6 +169,7 @@ const envSchema = z.object({
   MEDIA_LEFTOVER_GRACE_SECONDS: int(1, 30 * 24 * 3600, 3600),
   NODE_ENV: optionalText,
   ROUTER_SECRET: optionalText,
+  MEDIA_CORS_ORIGINS: originList,
   LOG_LEVEL: z.preprocess(
     emptyAsUndefined,
     z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -249,6 +252,7 @@ export function loadConfig(env: Environment = process.env): Config {
     providerRetryBaseMs: e.MEDIA_PROVIDER_RETRY_BASE_MS,
     providerMaxRetryAfterMs: e.MEDIA_PROVIDER_MAX_RETRY_AFTER_MS,
     routerSecret: e.ROUTER_SECRET,
+    corsOrigins: e.MEDIA_CORS_ORIGINS,
     fetchAllowPrivate: e.MEDIA_FETCH_ALLOW_PRIVATE,
     sourceFetchTimeoutMs: e.MEDIA_SOURCE_FETCH_TIMEOUT_MS,
     graphqlLimits: {

@@ -23,3 +23,38 @@ export const stripSlash = (url: string) => url.replace(/\/+$/, '');
 export class EnvProblem {
   constructor(readonly message: string) {}
 }
+
+/**
+ * A comma-separated list of web origins (`scheme://host[:port]`, no path), or
+ * `*` for any; empty or unset is none. Each is kept in its canonical form
+ * (lower-case, default port dropped), as browsers send `Origin`.
+ */
+export const originList = z.preprocess(
+  emptyAsUndefined,
+  z
+    .string()
+    .optional()
+    .transform((value, ctx): string[] | '*' => {
+      if (value === undefined) return [];
+      if (value.trim() === '*') return '*';
+      const origins: string[] = [];
+      for (const item of value
+        .split(',')
+        .map((part) => part.trim())
+        .filter(Boolean)) {
+        let url: URL | undefined;
+        try {
+          url = new URL(item);
+        } catch {
+          url = undefined;
+        }
+        const bare = url && url.pathname === '/' && !url.search && !url.hash && !url.username && !url.password;
+        if (!url || !bare || !/^https?:$/.test(url.protocol) || item.endsWith('/')) {
+          ctx.addIssue({ code: 'custom', message: `"${item}" is not an origin such as http://localhost:5173` });
+          return z.NEVER;
+        }
+        origins.push(url.origin);
+      }
+      return origins;
+    }),
+);

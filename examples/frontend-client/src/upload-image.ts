@@ -48,17 +48,42 @@ export async function execute<TResult, TVariables>(
   document: TypedDocumentNode<TResult, TVariables>,
   variables: TVariables,
 ): Promise<TResult> {
-  const res = await fetch(options.endpoint, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', accept: 'application/json', ...options.headers },
-    body: JSON.stringify({ query: print(document), variables }),
-  });
-  const body = (await res.json()) as { data?: TResult; errors?: { message: string; extensions?: { code?: string } }[] };
+  let res: Response;
+  try {
+    res = await fetch(options.endpoint, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json', ...options.headers },
+      body: JSON.stringify({ query: print(document), variables }),
+    });
+  } catch (err) {
+    throw new ImageUploadError('NETWORK_ERROR', `${options.endpoint} could not be reached (${reasonOf(err)})`);
+  }
+  let body: { data?: TResult; errors?: { message: string; extensions?: { code?: string } }[] };
+  try {
+    body = (await res.json()) as typeof body;
+  } catch {
+    throw new ImageUploadError(`HTTP_${res.status}`, `${options.endpoint} answered with no GraphQL response`);
+  }
   if (body.errors?.length || !body.data) {
     const first = body.errors?.[0];
-    throw new ImageUploadError(first?.extensions?.code ?? `HTTP_${res.status}`, first?.message ?? 'No data');
+    throw new ImageUploadError(
+      first?.extensions?.code ?? `HTTP_${res.status}`,
+      `${options.endpoint}: ${first?.message ?? 'no data'}`,
+    );
   }
   return body.data;
+}
+
+/** Why a request did not get through, in a few words: fetch hides the system's reason (ECONNREFUSED...) in `cause`. */
+function reasonOf(err: unknown): string {
+  const cause = (err as { cause?: { code?: string; message?: string } }).cause;
+  return cause?.code ?? cause?.message ?? (err instanceof Error ? err.message : String(err));
+}
+
+/** An upload URL as it may be shown: its token is a credential, so only where it goes. */
+export function shownUploadUrl(url: string): string {
+  const parsed = new URL(url);
+  return `${parsed.origin}${parsed.pathname.replace(/[^/]+$/, '…')}`;
 }
 
 /** PUTs `file` with progress: XMLHttpRequest in a browser (fetch reports no upload progress there), a stream elsewhere. */
@@ -77,7 +102,8 @@ function put(
       for (const [name, value] of Object.entries(headers)) xhr.setRequestHeader(name, value);
       xhr.upload.onprogress = (e) => onProgress({ loaded: e.loaded, total });
       xhr.onload = () => resolve({ status: xhr.status, body: xhr.responseText });
-      xhr.onerror = () => reject(new ImageUploadError('NETWORK_ERROR', 'The upload could not be sent'));
+      xhr.onerror = () =>
+        reject(new ImageUploadError('NETWORK_ERROR', `The upload to ${shownUploadUrl(url)} could not be sent`));
       xhr.send(file);
     });
   }
@@ -101,7 +127,12 @@ function put(
     headers: { ...headers, 'content-length': String(total) },
     body,
     duplex: 'half',
-  }).then(async (res) => ({ status: res.status, body: await res.text() }));
+  }).then(
+    async (res) => ({ status: res.status, body: await res.text() }),
+    (err: unknown) => {
+      throw new ImageUploadError('NETWORK_ERROR', `${shownUploadUrl(url)} could not be reached (${reasonOf(err)})`);
+    },
+  );
 }
 
 /** The part of the browser's XMLHttpRequest used here (the example compiles without the DOM library). */
@@ -149,7 +180,7 @@ export async function uploadImage(options: UploadImageOptions): Promise<ReadyIma
     } catch {
       // not JSON: keep the status
     }
-    throw new ImageUploadError(code, message);
+    throw new ImageUploadError(code, `PUT ${shownUploadUrl(upload.url)}: ${message}`);
   }
 
   const deadline = Date.now() + (options.timeoutMs ?? 60_000);
