@@ -129,7 +129,11 @@ describe('npm run supergraph', () => {
   it("prints nothing but pino's JSON lines, Apollo's start-up notices included, each naming its server", () => {
     const lines = logLines(local.output());
     expect(lines).toContainEqual(
-      expect.objectContaining({ level: 'info', server: 'products', msg: expect.stringMatching(/^Enabling inline tracing/) }),
+      expect.objectContaining({
+        level: 'info',
+        server: 'products',
+        msg: expect.stringMatching(/^Enabling inline tracing/),
+      }),
     );
     expect(lines.find((line) => String(line.msg).startsWith('gateway ready at'))).toMatchObject({ level: 'info' });
   });
