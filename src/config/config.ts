@@ -182,6 +182,9 @@ const envSchema = z.object({
   ...storeEnv.shape,
 });
 
+/** Every environment variable the subgraph reads, by name (the README and `.env.example` document each). */
+export const CONFIG_VARIABLES: readonly string[] = Object.keys(envSchema.shape);
+
 /** Variables whose value came from a `.env` file rather than the real environment, for messages. */
 const FROM_DOTENV = Symbol('variables read from .env');
 type Environment = Record<string, string | undefined> & { [FROM_DOTENV]?: ReadonlySet<string> };
