@@ -40,6 +40,8 @@ export interface Config {
   /** Longest `Retry-After` honoured; a provider asking for more is reported unavailable at once. */
   providerMaxRetryAfterMs: number;
   routerSecret: string | undefined;
+  /** When set, `GET /metrics` answers only requests with `Authorization: Bearer <token>` (`MEDIA_METRICS_TOKEN`). */
+  metricsToken: string | undefined;
   /** Let `sourceUrl` point at private and loopback addresses (development only). */
   fetchAllowPrivate: boolean;
   sourceFetchTimeoutMs: number;
@@ -167,6 +169,11 @@ const envSchema = z.object({
   MEDIA_LEFTOVER_GRACE_SECONDS: int(1, 30 * 24 * 3600, 3600),
   NODE_ENV: optionalText,
   ROUTER_SECRET: optionalText,
+  // A short token could be guessed by anyone who can reach /metrics.
+  MEDIA_METRICS_TOKEN: z.preprocess(
+    emptyAsUndefined,
+    z.string().min(16, { message: 'must be at least 16 characters' }).optional(),
+  ),
   LOG_LEVEL: z.preprocess(
     emptyAsUndefined,
     z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -249,6 +256,7 @@ export function loadConfig(env: Environment = process.env): Config {
     providerRetryBaseMs: e.MEDIA_PROVIDER_RETRY_BASE_MS,
     providerMaxRetryAfterMs: e.MEDIA_PROVIDER_MAX_RETRY_AFTER_MS,
     routerSecret: e.ROUTER_SECRET,
+    metricsToken: e.MEDIA_METRICS_TOKEN,
     fetchAllowPrivate: e.MEDIA_FETCH_ALLOW_PRIVATE,
     sourceFetchTimeoutMs: e.MEDIA_SOURCE_FETCH_TIMEOUT_MS,
     graphqlLimits: {
