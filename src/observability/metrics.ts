@@ -284,7 +284,11 @@ export class Metrics {
   instrumentHttp(handler: Handler): Handler {
     return (req, res) => {
       const started = performance.now();
+      // Counted once: an answer written after its connection closed must not count as sent too.
+      let counted = false;
       res.once('finish', () => {
+        if (counted) return;
+        counted = true;
         const route = routeOf(req.url);
         const method = METHODS.has(req.method ?? '') ? req.method! : 'OTHER';
         this.httpRequests.inc({ method, route, status: String(res.statusCode) });
@@ -295,7 +299,8 @@ export class Metrics {
         }
       });
       res.once('close', () => {
-        if (res.writableFinished) return;
+        if (counted || res.writableFinished) return;
+        counted = true;
         const method = METHODS.has(req.method ?? '') ? req.method! : 'OTHER';
         this.httpAborted.inc({ method, route: routeOf(req.url) });
       });

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import net from 'node:net';
 import { formatGlobalId } from '../../src/domain/ids';
 import { BACKEND } from '../backend/backend';
 import { providerEnv, startFakeKelviq, type FakeKelviq } from '../contract/fakes';
@@ -237,6 +238,27 @@ describe('GET /metrics', () => {
         expect(value).not.toMatch(/:\/\/|\?/);
       }
     }
+  });
+
+  it('counts a request whose sender went away before the answer as aborted, not as answered', async () => {
+    const { upload } = await requestImage(t, { productId: `metrics-${randomUUID()}` });
+    const before = await scrape(t);
+    const { pathname, hostname, port } = new URL(upload.url);
+    // Half a body, then the connection goes: the upload is never answered.
+    const socket = net.connect(Number(port), hostname);
+    await new Promise<void>((resolve) => socket.once('connect', resolve));
+    socket.write(`PUT ${pathname} HTTP/1.1\r\nHost: ${hostname}\r\nContent-Length: 1000\r\n\r\n${'x'.repeat(10)}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    socket.destroy();
+    const aborted = { method: 'PUT', route: '/uploads/:token' };
+    let after = await scrape(t);
+    for (let i = 0; i < 50 && moved(before, after, 'media_http_requests_aborted_total', aborted) === 0; i += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      after = await scrape(t);
+    }
+    expect(moved(before, after, 'media_http_requests_aborted_total', aborted)).toBe(1);
+    expect(moved(before, after, 'media_http_requests_total', { route: '/uploads/:token' })).toBe(0);
+    expect(moved(before, after, 'media_received_bytes_total')).toBe(0);
   });
 
   it('counts remote provider calls in the transport by provider, documented operation and result, with their attempts', async () => {
