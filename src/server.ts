@@ -42,6 +42,8 @@ import { newSigningSecret, Signer } from './security/signing';
 import type { MediaIndex } from './store/media-index';
 import type { ObjectStorage } from './store/object-storage';
 import { openStore, signingSecret } from './store/open-store';
+import { ObservedStorage } from './store/observed-storage';
+import { Metrics, metricsHandler } from './observability/metrics';
 import { createLogger, currentScope, type Logger } from './observability/log';
 import { operationLoggingPlugin, rescope, withRequestLogging } from './observability/request-logging';
 
@@ -66,6 +68,8 @@ export interface RunningServer {
   processing: ImageProcessing;
   /** The start-up backfill of ThumbHashes and dominant colours; `idle()` waits for it. */
   summaries: SummaryBackfill;
+  /** This server's metrics (its own registry), served at `GET /metrics`. */
+  metrics: Metrics;
   /** Stops accepting, lets in-flight requests finish, then closes the database. */
   stop(): Promise<void>;
 }
@@ -104,7 +108,11 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   await fs.mkdir(dataDir, { recursive: true });
   const store = await openStore(config.store);
   const { assetBaseUrl } = config.store;
-  const { index, storage } = store;
+  const metrics = new Metrics();
+  const { index } = store;
+  // Every part reaches LOCAL's storage through this one wrapper, which times and counts each operation.
+  const storage = new ObservedStorage(store.storage, metrics.storageCalls);
+  if (index.poolUsage) metrics.watchStorePool(() => index.poolUsage!());
   const housekeeping = new Housekeeping({
     index,
     storage,
@@ -132,6 +140,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
       timeoutMs: config.processingTimeoutMs,
     },
     logger,
+    observer: metrics.imageTasks,
   });
   await images.warmUp();
   const local = new LocalProvider({
@@ -158,7 +167,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     processing,
     storage,
     grants,
-    providers: [local, ...remoteProviders(config, grants, images)],
+    providers: [local, ...remoteProviders(config, grants, images, metrics.providerCalls)],
     defaultProvider: config.defaultProvider,
     maxImageBytes: config.maxImageBytes,
     maxFileBytes: config.maxFileBytes,
@@ -173,10 +182,16 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     },
     uploadIdleTimeoutMs: config.uploadIdleTimeoutMs,
     minFreeBytes: config.minFreeBytes,
+    onBytesReceived: metrics.bytesReceived,
     publicUrl: getPublicUrl,
     assetUrl: assetBaseUrl === undefined ? undefined : (location) => assetUrlOf(location, assetBaseUrl),
   });
   processing.start();
+  metrics.watchProcessing({
+    queued: () => images.queueDepth,
+    running: () => images.activeTasks,
+    backlog: () => processing.backlog,
+  });
   const summaries = new SummaryBackfill(index, local, logger);
   summaries.start();
 
@@ -206,6 +221,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
       ...((tuning.inlineTrace ?? true) ? [] : [ApolloServerPluginInlineTraceDisabled()]),
       ...protection.plugins!,
       operationLoggingPlugin(currentScope),
+      metrics.graphqlPlugin<GraphQLContext>(),
       responseBudgetPlugin<GraphQLContext>(),
     ],
   });
@@ -226,10 +242,12 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   });
   httpServer.on(
     'request',
-    withRequestLogging(logger, (req, res) => {
-      if (cors(req, res)) return;
-      if (!graphqlJson(req, res)) app(req, res);
-    }),
+    metrics.instrumentHttp(
+      withRequestLogging(logger, (req, res) => {
+        if (cors(req, res)) return;
+        if (!graphqlJson(req, res)) app(req, res);
+      }),
+    ),
   );
 
   app.use(
@@ -243,6 +261,9 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
       return { ready: true };
     }),
   );
+  // Prometheus's scrape; with MEDIA_METRICS_TOKEN set, only with the token (checked inside).
+  const serveMetrics = metricsHandler(metrics, config.metricsToken);
+  app.get('/metrics', (req, res) => serveMetrics(req, res));
   app.use('/uploads', openCors('PUT, OPTIONS'));
   app.use(uploadRouter(media));
   app.use('/media', openCors('GET, HEAD, OPTIONS'));
@@ -282,6 +303,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     images,
     processing,
     summaries,
+    metrics,
     stop: () =>
       (stopping ??= (async () => {
         await housekeeping.close();

@@ -170,6 +170,13 @@ describe('configuration', () => {
     expect(() => loadConfig({ LOG_FORMAT: 'xml' })).toThrow(/LOG_FORMAT/);
   });
 
+  it('leaves /metrics open by default, and takes a metrics token of at least 16 characters', () => {
+    expect(loadConfig({}).metricsToken).toBeUndefined();
+    expect(loadConfig({ MEDIA_METRICS_TOKEN: '' }).metricsToken).toBeUndefined();
+    expect(loadConfig({ MEDIA_METRICS_TOKEN: 'a'.repeat(16) }).metricsToken).toBe('a'.repeat(16));
+    expect(() => loadConfig({ MEDIA_METRICS_TOKEN: 'short' })).toThrow(/MEDIA_METRICS_TOKEN: must be at least 16/);
+  });
+
   it('reads one SuperOffice sign-in scheme and the installation root', () => {
     const config = loadConfig({
       SUPEROFFICE_BASE_URL: 'https://online.superoffice.com/Cust12345/',

@@ -42,6 +42,8 @@ export interface Config {
   routerSecret: string | undefined;
   /** Browser origins allowed to call `/graphql` directly (`MEDIA_CORS_ORIGINS`); none by default. */
   corsOrigins: string[] | '*';
+  /** When set, `GET /metrics` answers only requests with `Authorization: Bearer <token>` (`MEDIA_METRICS_TOKEN`). */
+  metricsToken: string | undefined;
   /** Let `sourceUrl` point at private and loopback addresses (development only). */
   fetchAllowPrivate: boolean;
   sourceFetchTimeoutMs: number;
@@ -170,6 +172,11 @@ const envSchema = z.object({
   NODE_ENV: optionalText,
   ROUTER_SECRET: optionalText,
   MEDIA_CORS_ORIGINS: originList,
+  // A short token could be guessed by anyone who can reach /metrics.
+  MEDIA_METRICS_TOKEN: z.preprocess(
+    emptyAsUndefined,
+    z.string().min(16, { message: 'must be at least 16 characters' }).optional(),
+  ),
   LOG_LEVEL: z.preprocess(
     emptyAsUndefined,
     z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -256,6 +263,7 @@ export function loadConfig(env: Environment = process.env): Config {
     providerMaxRetryAfterMs: e.MEDIA_PROVIDER_MAX_RETRY_AFTER_MS,
     routerSecret: e.ROUTER_SECRET,
     corsOrigins: e.MEDIA_CORS_ORIGINS,
+    metricsToken: e.MEDIA_METRICS_TOKEN,
     fetchAllowPrivate: e.MEDIA_FETCH_ALLOW_PRIVATE,
     sourceFetchTimeoutMs: e.MEDIA_SOURCE_FETCH_TIMEOUT_MS,
     graphqlLimits: {

@@ -31,6 +31,8 @@ export interface IntakeOptions {
   uploadIdleTimeoutMs: number;
   /** Below this many free bytes in the store, incoming bytes are refused as storage full (`MEDIA_MIN_FREE_BYTES`). */
   minFreeBytes: number;
+  /** Told of the bytes of every body spooled in full, by origin (the server's metrics). */
+  onBytesReceived?: (origin: IncomingOrigin, bytes: number) => void;
 }
 
 /** A PUT whose sender stopped sending: answered 408, and the upload URL is released for a retry. */
@@ -83,6 +85,7 @@ export class Intake {
     const started = performance.now();
     try {
       const spooled = await spoolToFile(source, spoolPath, maxBytes, this.options.uploadIdleTimeoutMs);
+      this.options.onBytesReceived?.(origin, spooled.byteSize);
       currentLog().info(
         { via: origin, bytes: spooled.byteSize, durationMs: Math.round(performance.now() - started) },
         'upload received',

@@ -40,7 +40,7 @@ import {
 } from '../providers/image-slots';
 import { ProviderRegistry } from '../providers/registry';
 import type { ImageProcessing } from './image-processing';
-import { decidedImageType, incomingFailure, Intake } from './intake';
+import { decidedImageType, incomingFailure, Intake, type IncomingOrigin } from './intake';
 import { UploadReceiver, type ConfirmOutcome, type UploadOutcome } from './upload-receiver';
 import { SourceStreamError } from './spool';
 import type { UploadGrants } from './upload-grants';
@@ -104,6 +104,8 @@ export interface MediaServiceOptions {
   uploadIdleTimeoutMs: number;
   /** Below this many free bytes in the store, incoming bytes are refused as storage full. */
   minFreeBytes: number;
+  /** Told of the bytes of every upload body received in full, by origin (the server's metrics). */
+  onBytesReceived?: (origin: IncomingOrigin, bytes: number) => void;
   /** Base of every URL handed out, without a trailing slash. */
   publicUrl: () => string;
   /** Where a stored location is served without the subgraph (LOCAL images under `MEDIA_ASSET_BASE_URL`), if anywhere. */

@@ -7,8 +7,8 @@ type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 const SCOPE = Symbol('product-media request scope');
 type ScopedRequest = IncomingMessage & { [SCOPE]?: RequestScope };
 
-/** Probes hit these every few seconds; their lines are debug so they do not drown the rest. */
-const QUIET_PATHS = new Set(['/healthz', '/readyz']);
+/** Probes and Prometheus's scrapes hit these every few seconds; their lines are debug so they do not drown the rest. */
+const QUIET_PATHS = new Set(['/healthz', '/readyz', '/metrics']);
 
 /**
  * Gives every request an id (answered in `x-request-id`), runs its handling in

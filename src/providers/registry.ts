@@ -1,5 +1,6 @@
 import type { Config } from '../config/config';
 import type { ImageProcessor } from '../media/processing/types';
+import type { ProviderCallObserver } from '../observability/metrics';
 import type { UploadGrants } from '../media/upload-grants';
 import { DodoPaymentsProvider } from './dodo-payments/dodo-payments-provider';
 import type { CallPolicy } from './transport/provider-call';
@@ -14,13 +15,20 @@ import { SuperOfficeProvider } from './superoffice/superoffice-provider';
 /**
  * The four remote providers: a working adapter for each one whose credential
  * is set, a not-configured stand-in (listed, refusing every write) for the rest.
+ * `observer` is told of every call they make (the server's metrics).
  */
-export function remoteProviders(config: Config, grants: UploadGrants, images: ImageProcessor): MediaProviderAdapter[] {
+export function remoteProviders(
+  config: Config,
+  grants: UploadGrants,
+  images: ImageProcessor,
+  observer?: ProviderCallObserver,
+): MediaProviderAdapter[] {
   const policy: CallPolicy = {
     timeoutMs: config.providerTimeoutMs,
     retries: config.providerRetries,
     retryBaseMs: config.providerRetryBaseMs,
     maxRetryAfterMs: config.providerMaxRetryAfterMs,
+    observer,
   };
   const { dodoPayments, salla, superOffice, kelviq } = config.providers;
   const { apiKey: dodoKey } = dodoPayments;

@@ -1,5 +1,6 @@
 import type { FileRecord, ImageRecord } from '../domain/model';
 import { asGraphQLInt, clampOrdering } from '../domain/ordering';
+import type { PoolUsage } from '../observability/metrics';
 
 /** The columns of an image that a write may change. */
 export type ImagePatch = Partial<Omit<ImageRecord, 'id' | 'provider' | 'productId' | 'imageId' | 'createdAt'>>;
@@ -212,6 +213,11 @@ export interface MediaIndex {
   sharedSecret(generate: () => string): Promise<string>;
   /** Open, reachable and at the latest schema version. */
   ready(): Promise<boolean>;
+  /**
+   * The connection pool's state now, for metrics; present only where there
+   * is a pool (PostgreSQL). SQLite is one synchronous connection in-process.
+   */
+  poolUsage?(): PoolUsage;
   close(): Promise<void>;
 }
 

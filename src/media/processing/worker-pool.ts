@@ -4,6 +4,7 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { MediaFailure, StorageFullError } from '../../domain/errors';
 import type { Logger } from '../../observability/log';
+import type { ImageTaskObserver } from '../../observability/metrics';
 import {
   tooCostlyToDecode,
   type DecodeLimits,
@@ -27,6 +28,8 @@ export interface WorkerPoolOptions {
   /** Pixel, page and time limits of every task. */
   limits: DecodeLimits;
   logger: Logger;
+  /** Told how long each task queued and ran, and of tasks refused (the server's metrics). */
+  observer?: ImageTaskObserver;
 }
 
 /** A worker is replaced after this many tasks, so what libvips may leak or fragment is returned to the system. */
@@ -165,6 +168,11 @@ export class WorkerPoolImageProcessor implements ImageProcessor {
     return this.waiting.length;
   }
 
+  /** Tasks holding a worker now (for metrics). */
+  get activeTasks(): number {
+    return this.running;
+  }
+
   async probe(file: string): Promise<ImageSize> {
     return (await this.run({ op: 'probe', path: file, limits: this.options.limits })) as ImageSize;
   }
@@ -204,12 +212,25 @@ export class WorkerPoolImageProcessor implements ImageProcessor {
   }
 
   private async run(task: ProcessingTask): Promise<TaskResult> {
-    await this.acquire();
+    const { observer } = this.options;
+    const queued = performance.now();
+    try {
+      await this.acquire();
+    } catch (err) {
+      observer?.rejected(task.op);
+      throw err;
+    }
+    const started = performance.now();
     const worker = this.idle.pop() ?? new Worker(this.options.logger);
     this.busy.add(worker);
+    let result = 'ok';
     try {
       return await worker.run(task, this.options.limits.timeoutMs);
+    } catch (err) {
+      result = taskFailure(err);
+      throw err;
     } finally {
+      observer?.finished(task.op, result, (performance.now() - started) / 1000, (started - queued) / 1000);
       this.busy.delete(worker);
       if (worker.alive && !this.closed && worker.tasksRun < TASKS_PER_WORKER) this.idle.push(worker);
       else worker.kill();
@@ -237,4 +258,11 @@ export class WorkerPoolImageProcessor implements ImageProcessor {
     this.running -= 1;
     this.waiting.shift()?.();
   }
+}
+
+/** A failed task as a bounded label: the contract's error code, `STORAGE_FULL`, or `error`. */
+function taskFailure(err: unknown): string {
+  if (err instanceof MediaFailure) return err.error.code;
+  if (err instanceof StorageFullError) return 'STORAGE_FULL';
+  return 'error';
 }

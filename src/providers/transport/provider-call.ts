@@ -2,6 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { fail, ok, type MediaError, type Result } from '../../domain/errors';
 import { currentLog } from '../../observability/log';
 import type { ProviderName } from '../../domain/model';
+import type { ProviderCallObserver } from '../../observability/metrics';
 
 /** How calls to one provider are timed out and retried (`MEDIA_PROVIDER_*`). */
 export interface CallPolicy {
@@ -13,6 +14,11 @@ export interface CallPolicy {
   retryBaseMs: number;
   /** Longest `Retry-After` waited for; a provider asking for longer is reported unavailable at once. */
   maxRetryAfterMs: number;
+  /**
+   * Told of every call and attempt (the server's metrics). Here, in the one
+   * place every remote adapter's calls pass, rather than in each adapter.
+   */
+  observer?: ProviderCallObserver;
 }
 
 /** Why one attempt did not succeed, whatever client made it. */
@@ -62,6 +68,10 @@ function logAttempt(label: CallLabel, attempt: number, started: number, status: 
   );
 }
 
+/** An attempt's outcome as a bounded label: the status class, or how it failed. */
+const attemptOutcome = (status: number | string) =>
+  typeof status === 'number' ? `${Math.floor(status / 100)}xx` : status === 'ok' ? '2xx' : status;
+
 const isRetryable = (failure: AttemptFailure) =>
   failure.kind === 'timeout' ||
   failure.kind === 'network' ||
@@ -79,6 +89,14 @@ export async function callProvider<T>(
   policy: CallPolicy,
   attempt: (signal: AbortSignal, note: AttemptNote) => Promise<T>,
 ): Promise<Result<T>> {
+  const callStarted = performance.now();
+  const observed = <R extends Result<T>>(result: R): R => {
+    const outcome = result.ok ? 'ok' : result.error.code;
+    policy.observer?.call(label.provider, label.operation, outcome, (performance.now() - callStarted) / 1000);
+    return result;
+  };
+  const attempted = (status: number | string) =>
+    policy.observer?.attempt(label.provider, label.operation, attemptOutcome(status));
   let last: AttemptFailure | undefined;
   for (let n = 0; n <= policy.retries; n += 1) {
     if (n > 0 && last) {
@@ -91,15 +109,17 @@ export async function callProvider<T>(
     try {
       const value = await attempt(AbortSignal.timeout(policy.timeoutMs), note);
       logAttempt(label, n + 1, started, note.status ?? 'ok');
-      return ok(value);
+      attempted(note.status ?? 'ok');
+      return observed(ok(value));
     } catch (err) {
       if (!(err instanceof AttemptError)) throw err;
       last = err.failure;
       logAttempt(label, n + 1, started, last.kind === 'status' ? last.status : last.kind);
+      attempted(last.kind === 'status' ? last.status : last.kind);
       if (!isRetryable(last)) break;
     }
   }
-  return { ok: false, error: mediaErrorOf(last!, label, policy) };
+  return observed({ ok: false, error: mediaErrorOf(last!, label, policy) });
 }
 
 /** How long to wait before attempt `n` (1-based retry), or undefined when the provider asked for too long. */

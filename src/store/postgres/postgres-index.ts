@@ -32,6 +32,7 @@ import {
   type ImageRow,
 } from '../rows';
 import { LATEST_POSTGRES_VERSION, POSTGRES_MIGRATIONS } from './migrations';
+import type { PoolUsage } from '../../observability/metrics';
 
 /** Anything that runs a query: the pool, or one client inside a transaction. */
 type Queryable = Pick<pg.PoolClient, 'query'>;
@@ -76,6 +77,11 @@ export class PostgresMediaIndex implements MediaIndex {
   readonly reads: Record<ReadKind, number> = readCounters();
 
   private constructor(private readonly pool: pg.Pool) {}
+
+  poolUsage(): PoolUsage {
+    const { totalCount, idleCount, waitingCount, options } = this.pool;
+    return { total: totalCount, idle: idleCount, waiting: waitingCount, max: options.max ?? 10 };
+  }
 
   /**
    * Connects with a pool of at most `poolSize` connections and applies pending
