@@ -1,11 +1,14 @@
 import { ConfigError, environment, loadConfig } from './config/config';
 import { createLogger, useProcessLogger } from './observability/log';
-import { startServer } from './server';
+import { startTracing } from './observability/tracing';
+// No static import of './server': it loads http, express and graphql, which tracing must see first.
 
 async function main(): Promise<void> {
   let config;
+  let env;
   try {
-    config = loadConfig(environment());
+    env = environment();
+    config = loadConfig(env);
   } catch (err) {
     if (err instanceof ConfigError) {
       console.error(err.message);
@@ -18,6 +21,9 @@ async function main(): Promise<void> {
   // Node's warnings (a library's deprecation or support notice) become log lines, not free text on stderr.
   process.removeAllListeners('warning');
   process.on('warning', (warning) => logger.warn({ warning: warning.name }, warning.message));
+  // Off unless OTEL_EXPORTER_OTLP_ENDPOINT is set; then started before the server's modules load.
+  const tracing = await startTracing(env, logger);
+  const { startServer } = await import('./server');
   let server;
   try {
     server = await startServer(config, { logger });
@@ -40,17 +46,27 @@ async function main(): Promise<void> {
   );
   const shutdown = (signal: string) => {
     logger.info(`${signal} received: finishing in-flight requests`);
-    server.stop().then(
-      () => {
-        logger.flush();
-        process.exit(0);
-      },
-      (err: unknown) => {
-        logger.error({ error: err instanceof Error ? err.message : String(err) }, 'shutdown failed');
-        logger.flush();
-        process.exit(1);
-      },
-    );
+    server
+      .stop()
+      // The spans of the last requests are exported before the process ends.
+      .then(
+        () => tracing?.shutdown(),
+        async (err: unknown) => {
+          await tracing?.shutdown();
+          throw err;
+        },
+      )
+      .then(
+        () => {
+          logger.flush();
+          process.exit(0);
+        },
+        (err: unknown) => {
+          logger.error({ error: err instanceof Error ? err.message : String(err) }, 'shutdown failed');
+          logger.flush();
+          process.exit(1);
+        },
+      );
   };
   process.once('SIGTERM', () => shutdown('SIGTERM'));
   process.once('SIGINT', () => shutdown('SIGINT'));

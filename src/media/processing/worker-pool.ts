@@ -4,6 +4,7 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { MediaFailure, StorageFullError } from '../../domain/errors';
 import type { Logger } from '../../observability/log';
+import { inSpan, SPAN_ATTRIBUTES } from '../../observability/spans';
 import {
   tooCostlyToDecode,
   type DecodeLimits,
@@ -203,7 +204,12 @@ export class WorkerPoolImageProcessor implements ImageProcessor {
     return Promise.resolve();
   }
 
-  private async run(task: ProcessingTask): Promise<TaskResult> {
+  /** One span per task (`image task <op>`), from its wait for a worker to its answer; the worker itself is not traced. */
+  private run(task: ProcessingTask): Promise<TaskResult> {
+    return inSpan(`image task ${task.op}`, { [SPAN_ATTRIBUTES.processingKind]: task.op }, () => this.runTask(task));
+  }
+
+  private async runTask(task: ProcessingTask): Promise<TaskResult> {
     await this.acquire();
     const worker = this.idle.pop() ?? new Worker(this.options.logger);
     this.busy.add(worker);

@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fail, ok, type MediaError, type Result } from '../../domain/errors';
 import { currentLog } from '../../observability/log';
+import { inSpan, SPAN_ATTRIBUTES } from '../../observability/spans';
 import type { ProviderName } from '../../domain/model';
 
 /** How calls to one provider are timed out and retried (`MEDIA_PROVIDER_*`). */
@@ -72,12 +73,32 @@ const isRetryable = (failure: AttemptFailure) =>
  * timeout; timeouts, connection errors, 429 and 5xx are retried with
  * exponential back-off and jitter, honouring `Retry-After` up to the cap. The
  * attempt must be replayable (a retry sends the same bytes again). Anything
- * thrown that is not an `AttemptError` is a bug and propagates.
+ * thrown that is not an `AttemptError` is a bug and propagates. The whole
+ * call, retries included, is one span (`provider <NAME> <operation>`).
  */
-export async function callProvider<T>(
+export function callProvider<T>(
   label: CallLabel,
   policy: CallPolicy,
   attempt: (signal: AbortSignal, note: AttemptNote) => Promise<T>,
+): Promise<Result<T>> {
+  // One span per operation, retries included: named by provider and path template, never by URL or id.
+  return inSpan(
+    `provider ${label.provider} ${label.operation}`,
+    { [SPAN_ATTRIBUTES.provider]: label.provider, [SPAN_ATTRIBUTES.operation]: label.operation },
+    (span) =>
+      attempts(label, policy, attempt, (n, status) => {
+        span.setAttribute(SPAN_ATTRIBUTES.attempts, n);
+        if (typeof status === 'number') span.setAttribute(SPAN_ATTRIBUTES.status, status);
+      }),
+    (result) => (result.ok ? 'ok' : result.error.code),
+  );
+}
+
+async function attempts<T>(
+  label: CallLabel,
+  policy: CallPolicy,
+  attempt: (signal: AbortSignal, note: AttemptNote) => Promise<T>,
+  noteAttempt: (n: number, status: number | string) => void,
 ): Promise<Result<T>> {
   let last: AttemptFailure | undefined;
   for (let n = 0; n <= policy.retries; n += 1) {
@@ -91,11 +112,14 @@ export async function callProvider<T>(
     try {
       const value = await attempt(AbortSignal.timeout(policy.timeoutMs), note);
       logAttempt(label, n + 1, started, note.status ?? 'ok');
+      noteAttempt(n + 1, note.status ?? 'ok');
       return ok(value);
     } catch (err) {
       if (!(err instanceof AttemptError)) throw err;
       last = err.failure;
-      logAttempt(label, n + 1, started, last.kind === 'status' ? last.status : last.kind);
+      const status = last.kind === 'status' ? last.status : last.kind;
+      logAttempt(label, n + 1, started, status);
+      noteAttempt(n + 1, status);
       if (!isRetryable(last)) break;
     }
   }
