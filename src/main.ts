@@ -1,11 +1,14 @@
 import { ConfigError, environment, loadConfig } from './config/config';
 import { createLogger, currentLog, useProcessLogger } from './observability/log';
-import { startServer } from './server';
+import { startTracing } from './observability/tracing';
+// No static import of './server': it loads http, express and graphql, which tracing must see first.
 
 async function main(): Promise<void> {
   let config;
+  let env;
   try {
-    config = loadConfig(environment());
+    env = environment();
+    config = loadConfig(env);
   } catch (err) {
     if (err instanceof ConfigError) {
       // The configuration names the log format; a bad one is told in the format asked for, if that much is valid.
@@ -22,6 +25,9 @@ async function main(): Promise<void> {
   // Node's warnings (a library's deprecation or support notice) become log lines, not free text on stderr.
   process.removeAllListeners('warning');
   process.on('warning', (warning) => logger.warn({ warning: warning.name }, warning.message));
+  // Off unless OTEL_EXPORTER_OTLP_ENDPOINT is set; then started before the server's modules load.
+  const tracing = await startTracing(env, logger);
+  const { startServer } = await import('./server');
   let server;
   try {
     server = await startServer(config, { logger });
@@ -44,17 +50,27 @@ async function main(): Promise<void> {
   );
   const shutdown = (signal: string) => {
     logger.info(`${signal} received: finishing in-flight requests`);
-    server.stop().then(
-      () => {
-        logger.flush();
-        process.exit(0);
-      },
-      (err: unknown) => {
-        logger.error({ error: err instanceof Error ? err.message : String(err) }, 'shutdown failed');
-        logger.flush();
-        process.exit(1);
-      },
-    );
+    server
+      .stop()
+      // The spans of the last requests are exported before the process ends.
+      .then(
+        () => tracing?.shutdown(),
+        async (err: unknown) => {
+          await tracing?.shutdown();
+          throw err;
+        },
+      )
+      .then(
+        () => {
+          logger.flush();
+          process.exit(0);
+        },
+        (err: unknown) => {
+          logger.error({ error: err instanceof Error ? err.message : String(err) }, 'shutdown failed');
+          logger.flush();
+          process.exit(1);
+        },
+      );
   };
   process.once('SIGTERM', () => shutdown('SIGTERM'));
   process.once('SIGINT', () => shutdown('SIGINT'));

@@ -214,6 +214,9 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     schema: buildSchema(),
     logger,
     ...protection,
+    // src/main.ts stops the whole server on SIGTERM and SIGINT (and then flushes traces). Apollo's own handler
+    // would stop Apollo alone and then kill the process with the signal again, cutting that short.
+    stopOnTerminationSignals: false,
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
       ApolloServerPluginLandingPageDisabled(),

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { catchMediaError, fail, type MediaError, type Result } from '../domain/errors';
 import type { ImageRecord, PendingRevision } from '../domain/model';
 import type { Logger } from '../observability/log';
+import { errorOutcome, inSpan, SPAN_ATTRIBUTES } from '../observability/spans';
 import type { MediaProviderAdapter } from '../providers/provider';
 import type { ImagePatch, MediaIndex, ProcessingLease, Written } from '../store/media-index';
 
@@ -177,7 +178,7 @@ export class ImageProcessing {
       const provider = this.options.providerOf(image);
       if (!provider?.processImage) continue;
       this.options.logger.info({ imageId: image.id, revision: pending.blobKey }, 'image processing resumed');
-      const task = this.run(provider, image, pending);
+      const task = this.run(provider, image, pending, 'resumed');
       this.track(
         image.id,
         pending,
@@ -193,10 +194,28 @@ export class ImageProcessing {
     });
   }
 
-  private run(provider: MediaProviderAdapter, image: ImageRecord, pending: PendingRevision): Promise<Outcome> {
-    return catchMediaError(() => provider.processImage!(image, pending)).then(
-      (result) => ({ result }),
-      (thrown: unknown) => ({ thrown }),
+  /**
+   * Processes one revision inside an `image processing` span: its kind (`new`
+   * bytes of a write, or work `resumed` from the backlog) and its outcome
+   * (`ok`, the refusal's code, or the failure's error name).
+   */
+  private run(
+    provider: MediaProviderAdapter,
+    image: ImageRecord,
+    pending: PendingRevision,
+    kind: 'new' | 'resumed' = 'new',
+  ): Promise<Outcome> {
+    const attributes = { [SPAN_ATTRIBUTES.processingKind]: kind, [SPAN_ATTRIBUTES.provider]: provider.name };
+    return inSpan(
+      'image processing',
+      attributes,
+      () =>
+        catchMediaError(() => provider.processImage!(image, pending)).then(
+          (result): Outcome => ({ result }),
+          (thrown: unknown): Outcome => ({ thrown }),
+        ),
+      (outcome) =>
+        'thrown' in outcome ? errorOutcome(outcome.thrown) : outcome.result.ok ? 'ok' : outcome.result.error.code,
     );
   }
 

@@ -5,6 +5,7 @@ import { createInterface } from 'node:readline';
 import { MediaFailure, StorageFullError } from '../../domain/errors';
 import type { Logger } from '../../observability/log';
 import type { ImageTaskObserver } from '../../observability/metrics';
+import { inSpan, SPAN_ATTRIBUTES } from '../../observability/spans';
 import {
   tooCostlyToDecode,
   type DecodeLimits,
@@ -211,7 +212,12 @@ export class WorkerPoolImageProcessor implements ImageProcessor {
     return Promise.resolve();
   }
 
-  private async run(task: ProcessingTask): Promise<TaskResult> {
+  /** One span per task (`image task <op>`), from its wait for a worker to its answer; the worker itself is not traced. */
+  private run(task: ProcessingTask): Promise<TaskResult> {
+    return inSpan(`image task ${task.op}`, { [SPAN_ATTRIBUTES.processingKind]: task.op }, () => this.runTask(task));
+  }
+
+  private async runTask(task: ProcessingTask): Promise<TaskResult> {
     const { observer } = this.options;
     const queued = performance.now();
     try {

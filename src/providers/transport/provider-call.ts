@@ -1,8 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fail, ok, type MediaError, type Result } from '../../domain/errors';
 import { currentLog } from '../../observability/log';
-import type { ProviderName } from '../../domain/model';
 import type { ProviderCallObserver } from '../../observability/metrics';
+import { inSpan, SPAN_ATTRIBUTES } from '../../observability/spans';
+import type { ProviderName } from '../../domain/model';
 
 /** How calls to one provider are timed out and retried (`MEDIA_PROVIDER_*`). */
 export interface CallPolicy {
@@ -68,35 +69,53 @@ function logAttempt(label: CallLabel, attempt: number, started: number, status: 
   );
 }
 
-/** An attempt's outcome as a bounded label: the status class, or how it failed. */
-const attemptOutcome = (status: number | string) =>
-  typeof status === 'number' ? `${Math.floor(status / 100)}xx` : status === 'ok' ? '2xx' : status;
-
 const isRetryable = (failure: AttemptFailure) =>
   failure.kind === 'timeout' ||
   failure.kind === 'network' ||
   (failure.kind === 'status' && (failure.status === 429 || failure.status >= 500));
+
+/** An attempt's outcome as a bounded label: the status class, or how it failed. */
+const attemptOutcome = (status: number | string) =>
+  typeof status === 'number' ? `${Math.floor(status / 100)}xx` : status === 'ok' ? '2xx' : status;
 
 /**
  * Runs `attempt` under the policy: each attempt gets a signal that aborts at the
  * timeout; timeouts, connection errors, 429 and 5xx are retried with
  * exponential back-off and jitter, honouring `Retry-After` up to the cap. The
  * attempt must be replayable (a retry sends the same bytes again). Anything
- * thrown that is not an `AttemptError` is a bug and propagates.
+ * thrown that is not an `AttemptError` is a bug and propagates. The whole
+ * call, retries included, is one span (`provider <NAME> <operation>`).
  */
-export async function callProvider<T>(
+export function callProvider<T>(
   label: CallLabel,
   policy: CallPolicy,
   attempt: (signal: AbortSignal, note: AttemptNote) => Promise<T>,
 ): Promise<Result<T>> {
-  const callStarted = performance.now();
-  const observed = <R extends Result<T>>(result: R): R => {
-    const outcome = result.ok ? 'ok' : result.error.code;
-    policy.observer?.call(label.provider, label.operation, outcome, (performance.now() - callStarted) / 1000);
-    return result;
-  };
-  const attempted = (status: number | string) =>
-    policy.observer?.attempt(label.provider, label.operation, attemptOutcome(status));
+  // One span per operation, retries included: named by provider and path template, never by URL or id.
+  return inSpan(
+    `provider ${label.provider} ${label.operation}`,
+    { [SPAN_ATTRIBUTES.provider]: label.provider, [SPAN_ATTRIBUTES.operation]: label.operation },
+    async (span) => {
+      const callStarted = performance.now();
+      const result = await attempts(label, policy, attempt, (n, status) => {
+        span.setAttribute(SPAN_ATTRIBUTES.attempts, n);
+        if (typeof status === 'number') span.setAttribute(SPAN_ATTRIBUTES.status, status);
+        policy.observer?.attempt(label.provider, label.operation, attemptOutcome(status));
+      });
+      const outcome = result.ok ? 'ok' : result.error.code;
+      policy.observer?.call(label.provider, label.operation, outcome, (performance.now() - callStarted) / 1000);
+      return result;
+    },
+    (result) => (result.ok ? 'ok' : result.error.code),
+  );
+}
+
+async function attempts<T>(
+  label: CallLabel,
+  policy: CallPolicy,
+  attempt: (signal: AbortSignal, note: AttemptNote) => Promise<T>,
+  noteAttempt: (n: number, status: number | string) => void,
+): Promise<Result<T>> {
   let last: AttemptFailure | undefined;
   for (let n = 0; n <= policy.retries; n += 1) {
     if (n > 0 && last) {
@@ -109,17 +128,18 @@ export async function callProvider<T>(
     try {
       const value = await attempt(AbortSignal.timeout(policy.timeoutMs), note);
       logAttempt(label, n + 1, started, note.status ?? 'ok');
-      attempted(note.status ?? 'ok');
-      return observed(ok(value));
+      noteAttempt(n + 1, note.status ?? 'ok');
+      return ok(value);
     } catch (err) {
       if (!(err instanceof AttemptError)) throw err;
       last = err.failure;
-      logAttempt(label, n + 1, started, last.kind === 'status' ? last.status : last.kind);
-      attempted(last.kind === 'status' ? last.status : last.kind);
+      const status = last.kind === 'status' ? last.status : last.kind;
+      logAttempt(label, n + 1, started, status);
+      noteAttempt(n + 1, status);
       if (!isRetryable(last)) break;
     }
   }
-  return observed({ ok: false, error: mediaErrorOf(last!, label, policy) });
+  return { ok: false, error: mediaErrorOf(last!, label, policy) };
 }
 
 /** How long to wait before attempt `n` (1-based retry), or undefined when the provider asked for too long. */
