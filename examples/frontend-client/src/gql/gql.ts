@@ -15,6 +15,7 @@ import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-
  */
 type Documents = {
     "\n  mutation RequestImageUpload($input: RequestImageUploadInput!) {\n    requestImageUpload(input: $input) {\n      image {\n        id\n        status\n      }\n      upload {\n        url\n        method\n        expiresAt\n        headers {\n          name\n          value\n        }\n      }\n      userErrors {\n        code\n        message\n        field\n        retryable\n      }\n    }\n  }\n": typeof types.RequestImageUploadDocument,
+    "\n  mutation ConfirmImageUpload($id: ID!) {\n    confirmImageUpload(input: { id: $id }) {\n      image {\n        id\n        status\n      }\n      userErrors {\n        code\n        message\n        field\n        retryable\n      }\n    }\n  }\n": typeof types.ConfirmImageUploadDocument,
     "\n  query ImageStatus($id: ID!) {\n    productImage(id: $id) {\n      id\n      status\n      url\n      width\n      height\n      variants {\n        kind\n        url\n      }\n    }\n  }\n": typeof types.ImageStatusDocument,
     "\n  query ResponsiveImage($id: ID!) {\n    productImage(id: $id) {\n      id\n      alt\n      width\n      height\n      url(transform: { maxWidth: 640, format: WEBP })\n      srcSet(format: WEBP)\n      thumbhash\n      dominantColor\n    }\n  }\n": typeof types.ResponsiveImageDocument,
     "\n  mutation DeleteImage($id: ID!) {\n    deleteImage(input: { id: $id }) {\n      deletedImageId\n      product {\n        id\n        images {\n          id\n        }\n      }\n      userErrors {\n        code\n        message\n        field\n      }\n    }\n  }\n": typeof types.DeleteImageDocument,
@@ -22,6 +23,7 @@ type Documents = {
 };
 const documents: Documents = {
     "\n  mutation RequestImageUpload($input: RequestImageUploadInput!) {\n    requestImageUpload(input: $input) {\n      image {\n        id\n        status\n      }\n      upload {\n        url\n        method\n        expiresAt\n        headers {\n          name\n          value\n        }\n      }\n      userErrors {\n        code\n        message\n        field\n        retryable\n      }\n    }\n  }\n": types.RequestImageUploadDocument,
+    "\n  mutation ConfirmImageUpload($id: ID!) {\n    confirmImageUpload(input: { id: $id }) {\n      image {\n        id\n        status\n      }\n      userErrors {\n        code\n        message\n        field\n        retryable\n      }\n    }\n  }\n": types.ConfirmImageUploadDocument,
     "\n  query ImageStatus($id: ID!) {\n    productImage(id: $id) {\n      id\n      status\n      url\n      width\n      height\n      variants {\n        kind\n        url\n      }\n    }\n  }\n": types.ImageStatusDocument,
     "\n  query ResponsiveImage($id: ID!) {\n    productImage(id: $id) {\n      id\n      alt\n      width\n      height\n      url(transform: { maxWidth: 640, format: WEBP })\n      srcSet(format: WEBP)\n      thumbhash\n      dominantColor\n    }\n  }\n": types.ResponsiveImageDocument,
     "\n  mutation DeleteImage($id: ID!) {\n    deleteImage(input: { id: $id }) {\n      deletedImageId\n      product {\n        id\n        images {\n          id\n        }\n      }\n      userErrors {\n        code\n        message\n        field\n      }\n    }\n  }\n": types.DeleteImageDocument,
@@ -46,6 +48,10 @@ export function graphql(source: string): unknown;
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation RequestImageUpload($input: RequestImageUploadInput!) {\n    requestImageUpload(input: $input) {\n      image {\n        id\n        status\n      }\n      upload {\n        url\n        method\n        expiresAt\n        headers {\n          name\n          value\n        }\n      }\n      userErrors {\n        code\n        message\n        field\n        retryable\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation RequestImageUpload($input: RequestImageUploadInput!) {\n    requestImageUpload(input: $input) {\n      image {\n        id\n        status\n      }\n      upload {\n        url\n        method\n        expiresAt\n        headers {\n          name\n          value\n        }\n      }\n      userErrors {\n        code\n        message\n        field\n        retryable\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ConfirmImageUpload($id: ID!) {\n    confirmImageUpload(input: { id: $id }) {\n      image {\n        id\n        status\n      }\n      userErrors {\n        code\n        message\n        field\n        retryable\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation ConfirmImageUpload($id: ID!) {\n    confirmImageUpload(input: { id: $id }) {\n      image {\n        id\n        status\n      }\n      userErrors {\n        code\n        message\n        field\n        retryable\n      }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
