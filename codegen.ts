@@ -3,7 +3,8 @@ import type { CodegenConfig } from '@graphql-codegen/cli';
 /**
  * Resolver types generated from `schema/`, mapped to the internal models the
  * resolvers return; and the typed documents of the example frontend client
- * (graphql-codegen's client preset), checked in CI with the rest.
+ * and the media console (graphql-codegen's client preset), checked in CI with
+ * the rest.
  */
 const config: CodegenConfig = {
   schema: 'schema/*.graphql',
@@ -32,7 +33,12 @@ const config: CodegenConfig = {
     },
     'examples/frontend-client/src/gql/': {
       preset: 'client',
-      documents: ['examples/frontend-client/src/**/*.ts', '!examples/frontend-client/src/gql/**'],
+      // The media console (examples/media-console) uses the same generated client.
+      documents: [
+        'examples/frontend-client/src/**/*.ts',
+        '!examples/frontend-client/src/gql/**',
+        'examples/media-console/src/**/*.ts',
+      ],
       presetConfig: { fragmentMasking: false },
       config: {
         useTypeImports: true,

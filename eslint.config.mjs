@@ -12,6 +12,7 @@ export default tseslint.config(
       'coverage/',
       'src/graphql/generated/',
       'examples/frontend-client/src/gql/',
+      'examples/media-console/dist/',
       'test-output/',
       'eslint.config.mjs',
       'jest.config.js',

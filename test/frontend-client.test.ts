@@ -55,6 +55,29 @@ describe('the example frontend client', () => {
     expect(Buffer.from(await original.arrayBuffer()).equals(bytes)).toBe(true);
   });
 
+  it('confirms the upload after the PUT (required where the bytes go straight to storage), then reads the image', async () => {
+    // Every request the client sends, in order: a GraphQL operation by name, else its method.
+    const sent: string[] = [];
+    const realFetch = globalThis.fetch;
+    const spy = jest.spyOn(globalThis, 'fetch').mockImplementation((input, init) => {
+      const body = typeof init?.body === 'string' ? (JSON.parse(init.body) as { query: string }) : undefined;
+      sent.push(body ? /^(?:query|mutation) (\w+)/.exec(body.query)![1]! : (init?.method ?? 'GET'));
+      return realFetch(input, init);
+    });
+    try {
+      const image = await uploadImage({
+        endpoint: `${t.url}/graphql`,
+        productId: 'client-confirmed',
+        file: new Blob([await makeImage(40, 30, 'png')], { type: 'image/png' }),
+        pollIntervalMs: 50,
+      });
+      expect(image.status).toBe('READY');
+    } finally {
+      spy.mockRestore();
+    }
+    expect(sent).toEqual(['RequestImageUpload', 'PUT', 'ConfirmImageUpload', 'ImageStatus']);
+  });
+
   it("rejects with the subgraph's code when the bytes are not the declared type, and stores nothing", async () => {
     const bytes = await makeImage(10, 10, 'png');
     await expect(

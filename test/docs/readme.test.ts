@@ -24,7 +24,7 @@ describe('README.md, as a newcomer reads it', () => {
   it('puts the first hour first: quick start, the upload walkthrough, the console, the supergraph, then the rest', () => {
     const headings = [...README.matchAll(/^## (.+)$/gm)].map((m) => m[1]!);
     const at = (prefix: string) => headings.findIndex((h) => h.startsWith(prefix));
-    const firstHour = ['Quick start', 'Uploading an image', 'Adding the subgraph to a supergraph'];
+    const firstHour = ['Quick start', 'Uploading an image', 'The media console', 'Adding the subgraph to a supergraph'];
     const rest = ['Configuration', 'Remote providers', 'Architecture'];
     const positions = [...firstHour, ...rest].map(at);
     expect(positions).not.toContain(-1);

@@ -27,7 +27,29 @@ export const RequestImageUpload = graphql(`
   }
 `);
 
-/** Step 3: read the image until its renditions are ready. */
+/**
+ * Step 3: tell product-media the PUT succeeded. Required where the bytes go
+ * straight to storage (Dodo's S3 URL, `MEDIA_S3_DIRECT_UPLOADS=true`); where
+ * the subgraph received them itself it answers the image as it is.
+ */
+export const ConfirmImageUpload = graphql(`
+  mutation ConfirmImageUpload($id: ID!) {
+    confirmImageUpload(input: { id: $id }) {
+      image {
+        id
+        status
+      }
+      userErrors {
+        code
+        message
+        field
+        retryable
+      }
+    }
+  }
+`);
+
+/** Step 4: read the image until its renditions are ready. */
 export const ImageStatus = graphql(`
   query ImageStatus($id: ID!) {
     productImage(id: $id) {

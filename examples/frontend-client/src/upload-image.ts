@@ -1,10 +1,10 @@
 // A typed frontend client for product-media's upload flow, written the way a
 // browser app would do it: requestImageUpload, a PUT of the bytes to the upload
-// URL with progress, then reading the image until it is READY.
+// URL with progress, confirmImageUpload, then reading the image until it is READY.
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { print } from 'graphql';
 import type { ImageStatusQuery, RequestImageUploadMutationVariables } from './gql/graphql';
-import { ImageStatus, RequestImageUpload } from './operations';
+import { ConfirmImageUpload, ImageStatus, RequestImageUpload } from './operations';
 
 /** The image as the client sees it once it is READY. */
 export type ReadyImage = NonNullable<ImageStatusQuery['productImage']>;
@@ -122,12 +122,14 @@ function put(
       onProgress({ loaded, total });
     },
   });
-  return fetch(url, {
+  // `duplex` is Node's (and the Fetch standard's) but not yet in the DOM library the media console compiles with.
+  const init: RequestInit & { duplex: 'half' } = {
     method: 'PUT',
     headers: { ...headers, 'content-length': String(total) },
     body,
     duplex: 'half',
-  }).then(
+  };
+  return fetch(url, init).then(
     async (res) => ({ status: res.status, body: await res.text() }),
     (err: unknown) => {
       throw new ImageUploadError('NETWORK_ERROR', `${shownUploadUrl(url)} could not be reached (${reasonOf(err)})`);
@@ -182,6 +184,10 @@ export async function uploadImage(options: UploadImageOptions): Promise<ReadyIma
     }
     throw new ImageUploadError(code, `PUT ${shownUploadUrl(upload.url)}: ${message}`);
   }
+  // Uploads that went straight to storage count once confirmed; for the others this answers the image as it is.
+  const confirmed = (await execute(options, ConfirmImageUpload, { id: image.id })).confirmImageUpload;
+  const unconfirmed = confirmed.userErrors[0];
+  if (unconfirmed) throw new ImageUploadError(unconfirmed.code, unconfirmed.message);
 
   const deadline = Date.now() + (options.timeoutMs ?? 60_000);
   for (;;) {
