@@ -218,7 +218,12 @@ export class UploadReceiver {
     }
     if (!(await index.claimUploadToken(token.tokenId, record.id, token.expiresAt))) {
       // Another request (on this replica or another) took it first, and may have finished meanwhile.
-      if ((await index.uploadClaimState(token.tokenId)) === 'USED') return { record: await reread() };
+      const state = await index.uploadClaimState(token.tokenId);
+      if (state === 'USED') return { record: await reread() };
+      // Nobody holds it, yet it could not be taken: the token went with its image, deleted since it was read.
+      if (state === undefined && !(await reread())) {
+        return { record: null, error: mediaError('NOT_FOUND', 'The upload target was deleted meanwhile') };
+      }
       return {
         record,
         error: {
