@@ -171,6 +171,7 @@ export class Metrics {
   private readonly operations: Counter<'operation_type' | 'operation_name' | 'outcome'>;
   private readonly operationDuration: Histogram<'operation_type' | 'operation_name'>;
   private readonly graphqlErrors: Counter<'code'>;
+  private readonly documentsParsed: Counter;
   private readonly providerCallCount: Counter<'provider' | 'operation' | 'result'>;
   private readonly providerCallDuration: Histogram<'provider' | 'operation'>;
   private readonly providerAttempts: Counter<'provider' | 'operation' | 'outcome'>;
@@ -221,6 +222,11 @@ export class Metrics {
       name: 'media_graphql_errors_total',
       help: 'Errors in GraphQL answers, by code as answered (OTHER for any code outside the known list).',
       labelNames: ['code'],
+      registers,
+    });
+    this.documentsParsed = new Counter({
+      name: 'media_graphql_documents_parsed_total',
+      help: "GraphQL documents parsed and validated: requests whose document was not in Apollo's document cache. Flat under steady traffic.",
       registers,
     });
     this.providerCallCount = new Counter({
@@ -324,6 +330,11 @@ export class Metrics {
         let type = 'unknown';
         let name = UNRESOLVED;
         return Promise.resolve({
+          // Apollo calls this only when the document is not in its cache: a router repeating its queries parses none.
+          parsingDidStart: () => {
+            this.documentsParsed.inc();
+            return Promise.resolve();
+          },
           didResolveOperation: ({ operation, operationName }) => {
             type = operation?.operation ?? 'unknown';
             name = this.operationLabel(operationName);
