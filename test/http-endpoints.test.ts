@@ -47,6 +47,7 @@ describe('HTTP endpoints beside GraphQL', () => {
     expect(browser.headers.get('location')).toBe('/graphql');
     const program = await fetch(`${t.url}/`);
     expect(program.status).toBe(200);
+    expect(program.headers.get('vary')).toBe('Accept');
     expect(await program.json()).toEqual({ graphql: '/graphql', health: '/healthz', readiness: '/readyz' });
   });
 

@@ -117,8 +117,9 @@ describe('npm run supergraph', () => {
     viaGateway = graphqlClient(local.gateway);
   });
   afterAll(async () => {
+    if (local.child.exitCode !== null || local.child.signalCode !== null) return;
     const exited = new Promise((resolve) => local.child.once('exit', resolve));
-    local.child.kill('SIGTERM');
+    local.child.kill('SIGKILL');
     await exited;
   });
 
@@ -188,5 +189,14 @@ describe('npm run supergraph', () => {
     const html = await page.text();
     expect(html).toContain('ProductWithMedia');
     expect(html).not.toMatch(/https?:\/\/(?!localhost)[^"']+\.(js|css)/);
+  });
+
+  it('stops all three servers on SIGTERM, each to its end, and exits 0', async () => {
+    const exited = new Promise<{ code: number | null; signal: string | null }>((resolve) =>
+      local.child.once('exit', (code, signal) => resolve({ code, signal })),
+    );
+    local.child.kill('SIGTERM');
+    // Not ended by a signal (Apollo's own handlers would re-raise it before the others stopped).
+    expect(await exited).toEqual({ code: 0, signal: null });
   });
 });

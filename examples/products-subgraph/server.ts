@@ -51,7 +51,13 @@ export async function startProductsSubgraph(
       },
     },
   });
-  const server = new ApolloServer({ schema, logger, plugins: [ApolloServerPluginLandingPageDisabled()] });
+  // Whoever started it stops it on a signal (start.ts); Apollo's own handler would end the process first.
+  const server = new ApolloServer({
+    schema,
+    logger,
+    stopOnTerminationSignals: false,
+    plugins: [ApolloServerPluginLandingPageDisabled()],
+  });
   const { url } = await startStandaloneServer(server, { listen: { port, host } });
   return { url: url.replace(/\/$/, ''), stop: () => server.stop() };
 }

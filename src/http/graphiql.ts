@@ -173,6 +173,7 @@ export function graphiqlRouter(endpoint = '/graphql', defaultQuery = DEFAULT_QUE
   }
   // `GET /`: a person who opens the bare address lands in GraphiQL; a program is told where things are.
   router.get('/', (req, res) => {
+    res.vary('Accept');
     if (req.accepts(['application/json', 'text/html']) === 'text/html') {
       res.redirect(302, endpoint);
       return;

@@ -106,7 +106,10 @@ export async function serveObject(
       res.end();
       return;
     }
-    await pipeline(await storage.read(key, range), res);
+    // The whole object as a range too: a file read that knows where it stops ends with its last bytes, instead of
+    // one more read finding the end, during which a client with every byte may close and look as if it left early.
+    const whole = stored.size > 0 ? { start: 0, end: stored.size - 1 } : undefined;
+    await pipeline(await storage.read(key, range ?? whole), res);
   } catch (err) {
     const error = err as NodeJS.ErrnoException;
     if (res.headersSent || req.destroyed) {

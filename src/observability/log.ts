@@ -94,6 +94,22 @@ export function requestIdOf(req: IncomingMessage): string {
   return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
 }
 
+/**
+ * The path of a request target without its query: an absolute-form target
+ * (`PUT http://host/uploads/<token>`, which Express routes like the path)
+ * is reduced to its path, so whatever names or redacts paths sees the same
+ * one the router matched.
+ */
+export function requestPath(url: string | undefined): string {
+  const target = url ?? '';
+  if (target.startsWith('/') || target === '') return target.split('?', 1)[0]!;
+  try {
+    return new URL(target).pathname;
+  } catch {
+    return target.split('?', 1)[0]!;
+  }
+}
+
 /** Path segments longer than this are never logged: no id the subgraph makes comes near it, a token does. */
 const MAX_LOGGED_SEGMENT = 64;
 
@@ -104,7 +120,7 @@ const MAX_LOGGED_SEGMENT = 64;
  * be a credential on a path that matched no route.
  */
 export function loggedPath(url: string | undefined): string {
-  const path = (url ?? '').split('?', 1)[0]!;
+  const path = requestPath(url);
   if (/^\/uploads\//i.test(path)) return '/uploads/:token';
   return path
     .split('/')

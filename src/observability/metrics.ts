@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry, type Metric } from 'prom-client';
 import { ROUTES } from '../providers/local/layout';
+import { requestPath } from './log';
 
 /**
  * The subgraph's Prometheus metrics, in one place: every metric is defined
@@ -88,7 +89,7 @@ const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIO
 
 /** The route template `url` matches, or `(unmatched)`; the query string is never looked at. */
 export function routeOf(url: string | undefined): string {
-  const segments = (url ?? '').split('?', 1)[0]!.split('/');
+  const segments = requestPath(url).split('/');
   const found = ROUTE_SEGMENTS.find(
     (r) =>
       r.segments.length === segments.length &&
@@ -337,7 +338,8 @@ export class Metrics {
           },
           didResolveOperation: ({ operation, operationName }) => {
             type = operation?.operation ?? 'unknown';
-            name = this.operationLabel(operationName);
+            // No operation: the document has none of the name asked for (or several and no name): not anonymous.
+            name = operation ? this.operationLabel(operationName) : UNRESOLVED;
             return Promise.resolve();
           },
           willSendResponse: ({ response }) => {

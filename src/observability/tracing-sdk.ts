@@ -4,7 +4,7 @@ import { ExpressInstrumentation, ExpressLayerType } from '@opentelemetry/instrum
 import { GraphQLInstrumentation } from '@opentelemetry/instrumentation-graphql';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { NodeSDK } from '@opentelemetry/sdk-node';
-import type { Logger } from './log';
+import { loggedPath, requestPath, type Logger } from './log';
 import type { Tracing } from './tracing';
 
 /*
@@ -40,15 +40,15 @@ export const REDACTED_QUERY_PARAMS = [
   'secret',
 ];
 
-const pathOf = (url: string | undefined) => (url ?? '/').split('?', 1)[0]!;
+const pathOf = (url: string | undefined) => requestPath(url) || '/';
 
 /**
- * A request path as spans may show it: an upload URL's token (a signed grant)
- * becomes the route's placeholder. Other paths carry ids only, never secrets
- * (the signatures of media links are in the query).
+ * A request path as spans may show it: as it is logged (an upload URL's token,
+ * a signed grant, becomes the route's placeholder, and no segment is long
+ * enough to be a credential). Media links carry their signatures in the query.
  */
 export function redactedPath(path: string): string {
-  return path.startsWith('/uploads/') ? '/uploads/:token' : path;
+  return loggedPath(path);
 }
 
 /** The routes served outside Express (src/http/graphql-endpoint.ts), which the Express instrumentation cannot name. */

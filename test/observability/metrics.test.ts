@@ -82,6 +82,13 @@ describe('GET /metrics', () => {
     expect(invalid.body.errors![0]!.extensions!.code).toBe('INVALID_ID');
     expect((await t.gql(`{ mediaProviders { provider } }`)).status).toBe(200);
     expect((await t.gql(`query Broken { mediaProviders {`)).status).toBe(400);
+    // The document parses, but has no operation of the name asked for: unresolved too, not anonymous.
+    const missing = await fetch(`${t.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: 'query A { __typename }', operationName: 'B' }),
+    });
+    expect(missing.status).toBe(400);
     const after = await scrape(t);
 
     const op = (labels: Record<string, string>) => moved(before, after, 'media_graphql_operations_total', labels);
@@ -89,8 +96,9 @@ describe('GET /metrics', () => {
     expect(op({ operation_type: 'query', operation_name: 'BadId', outcome: 'client_error' })).toBe(1);
     expect(op({ operation_type: 'query', operation_name: '(anonymous)', outcome: 'success' })).toBe(1);
     // A document that does not parse has no operation: its client-chosen name is not trusted either.
-    expect(op({ operation_type: 'unknown', operation_name: '(unresolved)', outcome: 'client_error' })).toBe(1);
-    expect(op({})).toBe(5);
+    expect(op({ operation_type: 'unknown', operation_name: '(unresolved)', outcome: 'client_error' })).toBe(2);
+    expect(op({ operation_name: '(anonymous)' })).toBe(1);
+    expect(op({})).toBe(6);
     expect(moved(before, after, 'media_graphql_errors_total', { code: 'INVALID_ID' })).toBe(1);
     expect(moved(before, after, 'media_graphql_errors_total', { code: 'GRAPHQL_PARSE_FAILED' })).toBe(1);
     expect(
@@ -105,10 +113,10 @@ describe('GET /metrics', () => {
     ).toBe(4);
     expect(
       moved(before, after, 'media_http_requests_total', { method: 'POST', route: '/graphql', status: '400' }),
-    ).toBe(1);
+    ).toBe(2);
     expect(
       moved(before, after, 'media_http_request_duration_seconds_count', { method: 'POST', route: '/graphql' }),
-    ).toBe(5);
+    ).toBe(6);
   });
 
   it('counts an upload received and an image served in bytes, LOCAL storage calls and image tasks, by template only', async () => {
@@ -172,6 +180,44 @@ describe('GET /metrics', () => {
         expect(value).not.toMatch(/:\/\/|\?/);
       }
     }
+  });
+
+  it('counts a download read in full as answered, also when the client closes the moment it has every byte', async () => {
+    const { url } = await requestImage(t, { productId: `metrics-${randomUUID()}` }).then(async ({ image, upload }) => {
+      expect((await putBytes(upload, await makeImage(64, 48))).status).toBe(200);
+      const res = await t.gql(`query($id: ID!) { productImage(id: $id) { url } }`, { id: image.id });
+      return res.body.data.productImage as { url: string };
+    });
+    const { pathname, search, hostname, port } = new URL(url);
+    const route = { method: 'GET', route: '/media/images/:imageId/:revision/:name' };
+    const before = await scrape(t);
+    const DOWNLOADS = 20;
+    let size = 0;
+    for (let i = 0; i < DOWNLOADS; i += 1) {
+      // As curl does: read the headers and Content-Length bytes, then close at once, keep-alive or not.
+      const socket = net.connect(Number(port), hostname);
+      socket.write(`GET ${pathname}${search} HTTP/1.1\r\nHost: ${hostname}\r\n\r\n`);
+      let received = Buffer.alloc(0);
+      await new Promise<void>((resolve, reject) => {
+        socket.on('data', (chunk: Buffer) => {
+          received = Buffer.concat([received, chunk]);
+          const end = received.indexOf('\r\n\r\n');
+          if (end < 0) return;
+          size = Number(/content-length: (\d+)/i.exec(received.subarray(0, end).toString())![1]);
+          if (received.length - end - 4 >= size) resolve();
+        });
+        socket.once('error', reject);
+      });
+      socket.destroy();
+    }
+    let after = await scrape(t);
+    for (let i = 0; i < 20 && moved(before, after, 'media_http_requests_total', route) < DOWNLOADS; i += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      after = await scrape(t);
+    }
+    expect(moved(before, after, 'media_http_requests_total', { ...route, status: '200' })).toBe(DOWNLOADS);
+    expect(moved(before, after, 'media_http_requests_aborted_total', route)).toBe(0);
+    expect(moved(before, after, 'media_served_bytes_total', { route: route.route })).toBe(DOWNLOADS * size);
   });
 
   it('counts a request whose sender went away before the answer as aborted, not as answered', async () => {

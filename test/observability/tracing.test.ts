@@ -1,3 +1,4 @@
+import { request as httpRequest } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -99,6 +100,22 @@ afterAll(async () => {
   await receiver.close();
 });
 
+/** PUTs `bytes` to `uploadUrl` through `server`, naming the whole URL on the request line (absolute form). */
+function putAbsoluteForm(server: string, uploadUrl: string, bytes: Buffer): Promise<number | undefined> {
+  const { hostname, port } = new URL(server);
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(
+      { host: hostname, port, method: 'PUT', path: uploadUrl, headers: { 'content-type': 'image/png' } },
+      (res) => {
+        res.resume();
+        res.once('end', () => resolve(res.statusCode));
+      },
+    );
+    req.once('error', reject);
+    req.end(bytes);
+  });
+}
+
 describe('OpenTelemetry traces', () => {
   it('exports HTTP, GraphQL, processing and provider spans over OTLP, with no token or secret in any attribute', async () => {
     child = await startChildServer({
@@ -125,6 +142,10 @@ describe('OpenTelemetry traces', () => {
     expect(token.length).toBeGreaterThan(20);
     const put = await putBytes(upload, await makeImage(320, 200));
     expect(put).toMatchObject({ status: 200, body: { status: 'READY' } });
+    // Another, its request line in absolute form (`PUT http://host/uploads/<token>`), which Express routes as well.
+    const second = await requestImage({ gql }, { productId });
+    const absoluteToken = new URL(second.upload.url).pathname.split('/').pop()!;
+    expect(await putAbsoluteForm(child.url, second.upload.url, await makeImage(40, 30))).toBe(200);
 
     // A signed rendition URL, fetched: its signature is in the query string.
     const transformed = await gql(
@@ -214,7 +235,7 @@ describe('OpenTelemetry traces', () => {
 
     // No secret anywhere: not in names, not in attributes.
     const everything = JSON.stringify(receiver.requests);
-    for (const secret of [token, signature, SIGNING_SECRET, CREDENTIALS.kelviqKey]) {
+    for (const secret of [token, absoluteToken, signature, SIGNING_SECRET, CREDENTIALS.kelviqKey]) {
       expect(everything).not.toContain(secret);
     }
     // No ids in span names.
