@@ -113,6 +113,27 @@ describe('logs', () => {
     expect(requestLine(received[0]!.requestId)).toMatchObject({ method: 'PUT', path: '/uploads/:token', status: 200 });
   });
 
+  it('log the path as requested where Express routes under a mount: multipart /graphql, an upload preflight', async () => {
+    const { image, upload } = await requestImage({ gql: (q, v) => t.gql(q, v, asRouter) }, { productId: 'p-mount' });
+    const multipart = await updateImageWithFile(t, { id: image.id, alt: 'mounted' }, await makeImage(20, 20), {
+      'apollo-require-preflight': 'true',
+      ...asRouter,
+    });
+    expect(multipart.status).toBe(200);
+    await multipart.text();
+    const preflight = await fetch(upload.url, {
+      method: 'OPTIONS',
+      headers: { origin: 'http://localhost:5173', 'access-control-request-method': 'PUT' },
+    });
+    expect(preflight.status).toBe(204);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(requestLine(multipart.headers.get('x-request-id')!)).toMatchObject({ method: 'POST', path: '/graphql' });
+    expect(requestLine(preflight.headers.get('x-request-id')!)).toMatchObject({
+      method: 'OPTIONS',
+      path: '/uploads/:token',
+    });
+  });
+
   it('never contain credentials, tokens or signatures', async () => {
     // Requests that carry every kind of secret, including refused ones.
     await t.gql('{ mediaProviders { provider } }', undefined, { 'router-authorization': 'wrong-secret-value' });

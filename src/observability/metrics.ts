@@ -293,12 +293,13 @@ export class Metrics {
   instrumentHttp(handler: Handler): Handler {
     return (req, res) => {
       const started = performance.now();
+      // Read now: Express rewrites req.url under a mounted path (`/uploads`, `/graphql`) while it routes.
+      const route = routeOf(req.url);
       // Counted once: an answer written after its connection closed must not count as sent too.
       let counted = false;
       res.once('finish', () => {
         if (counted) return;
         counted = true;
-        const route = routeOf(req.url);
         const method = METHODS.has(req.method ?? '') ? req.method! : 'OTHER';
         this.httpRequests.inc({ method, route, status: String(res.statusCode) });
         this.httpDuration.observe({ method, route }, (performance.now() - started) / 1000);
@@ -311,7 +312,7 @@ export class Metrics {
         if (counted || res.writableFinished) return;
         counted = true;
         const method = METHODS.has(req.method ?? '') ? req.method! : 'OTHER';
-        this.httpAborted.inc({ method, route: routeOf(req.url) });
+        this.httpAborted.inc({ method, route });
       });
       handler(req, res);
     };

@@ -23,8 +23,9 @@ export function withRequestLogging(logger: Logger, handler: Handler): Handler {
     (req as ScopedRequest)[SCOPE] = scope;
     res.setHeader('x-request-id', requestId);
     const started = process.hrtime.bigint();
+    // Read now: Express rewrites req.url under a mounted path (`/uploads`, `/graphql`) while it routes.
+    const path = loggedPath(req.url);
     res.once('close', () => {
-      const path = loggedPath(req.url);
       const line = {
         method: req.method,
         path,

@@ -58,8 +58,11 @@ function routeOf(path: string): string | undefined {
   return undefined;
 }
 
+/** Each request's path as it arrived: Express rewrites `req.url` under a mounted path while it routes. */
+const arrivedPaths = new WeakMap<IncomingMessage, string>();
+
 function nameServerSpan(span: Span, request: IncomingMessage): void {
-  const route = routeOf(pathOf(request.url));
+  const route = routeOf(arrivedPaths.get(request) ?? pathOf(request.url));
   if (!route) return;
   span.setAttribute('http.route', route);
   span.updateName(`${request.method ?? 'GET'} ${route}`);
@@ -89,7 +92,11 @@ export function startSdk(logger: Logger): Tracing {
       new HttpInstrumentation({
         ignoreIncomingRequestHook: (request) => UNTRACED_PATHS.has(pathOf(request.url)),
         // Replaces the path the instrumentation read from the request line (the upload token).
-        startIncomingSpanHook: (request) => ({ 'url.path': redactedPath(pathOf(request.url)) }),
+        startIncomingSpanHook: (request) => {
+          const path = pathOf(request.url);
+          arrivedPaths.set(request as IncomingMessage, path);
+          return { 'url.path': redactedPath(path) };
+        },
         redactedQueryParamsServer: REDACTED_QUERY_PARAMS,
         redactedQueryParams: REDACTED_QUERY_PARAMS,
         // Outgoing calls (S3) are traced inside a request or a processing job, not from timers (the sweep).

@@ -182,6 +182,33 @@ describe('GET /metrics', () => {
     }
   });
 
+  it('counts requests Express routes under a mount by their own route: multipart /graphql, an upload preflight', async () => {
+    const { image, upload } = await requestImage(t, { productId: `metrics-${randomUUID()}` });
+    const before = await scrape(t);
+    const form = new FormData();
+    form.append('operations', JSON.stringify({ query: '{ mediaProviders { provider } }' }));
+    form.append('map', '{}');
+    const multipart = await fetch(`${t.url}/graphql`, {
+      method: 'POST',
+      headers: { 'apollo-require-preflight': 'true' },
+      body: form,
+    });
+    expect(multipart.status).toBe(200);
+    await multipart.text();
+    const preflight = await fetch(upload.url, { method: 'OPTIONS', headers: { origin: 'http://localhost:5173' } });
+    expect(preflight.status).toBe(204);
+    expect(image.id).toBeDefined();
+    const after = await scrape(t);
+    expect(
+      moved(before, after, 'media_http_requests_total', { method: 'POST', route: '/graphql', status: '200' }),
+    ).toBe(1);
+    expect(
+      moved(before, after, 'media_http_requests_total', { method: 'OPTIONS', route: '/uploads/:token', status: '204' }),
+    ).toBe(1);
+    expect(moved(before, after, 'media_http_requests_total', { route: '/' })).toBe(0);
+    expect(moved(before, after, 'media_http_requests_total', { route: '(unmatched)' })).toBe(0);
+  });
+
   it('counts a download read in full as answered, also when the client closes the moment it has every byte', async () => {
     const { url } = await requestImage(t, { productId: `metrics-${randomUUID()}` }).then(async ({ image, upload }) => {
       expect((await putBytes(upload, await makeImage(64, 48))).status).toBe(200);
