@@ -94,7 +94,7 @@ export function startSdk(logger: Logger): Tracing {
         // Replaces the path the instrumentation read from the request line (the upload token).
         startIncomingSpanHook: (request) => {
           const path = pathOf(request.url);
-          arrivedPaths.set(request as IncomingMessage, path);
+          arrivedPaths.set(request, path);
           return { 'url.path': redactedPath(path) };
         },
         redactedQueryParamsServer: REDACTED_QUERY_PARAMS,
