@@ -13,7 +13,8 @@ async function main(): Promise<void> {
     if (err instanceof ConfigError) {
       // The configuration names the log format; a bad one is told in the format asked for, if that much is valid.
       const startLog = createLogger({ level: 'info', format: process.env.LOG_FORMAT === 'pretty' ? 'pretty' : 'json' });
-      startLog.fatal(err.message);
+      // One line: pino would show the message's line breaks as `\n` inside its JSON.
+      startLog.fatal(err.message.replace(/:\n\s+/, ': ').replace(/\n\s+/g, '; '));
       startLog.flush();
       process.exitCode = 1;
       return;

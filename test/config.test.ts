@@ -191,9 +191,11 @@ describe('configuration', () => {
   });
 
   it('stops the real start with a message naming the variable', () => {
-    const result = startMain({ ...process.env, MEDIA_MAX_FILE_BYTES: '-1' });
+    const result = startMain({ ...process.env, MEDIA_MAX_FILE_BYTES: '-1', LOG_LEVEL: 'verbose' });
     expect(result.status).toBe(1);
-    expect(result.failure).toContain('MEDIA_MAX_FILE_BYTES');
+    // One line, readable in a terminal: every problem after the other, none of them an escaped line break.
+    expect(result.failure).toMatch(/^Invalid configuration: [^\n]*MEDIA_MAX_FILE_BYTES: [^\n]*; [^\n]*LOG_LEVEL: /);
+    expect(result.stdout).not.toContain('\\n');
   });
 
   it.each([

@@ -93,6 +93,7 @@ describe('HTTP endpoints beside GraphQL', () => {
     expect((await run('ConfirmImageUpload', first)).image.status).toBe('READY');
     const file = await run('RequestFileUpload');
     expect((await putBytes(file.upload, Buffer.from('%PDF-1.4\n%%EOF\n'))).status).toBe(200);
+    expect((await run('ConfirmFileUpload', file.file.id)).file.status).toBe('READY');
     expect((await run('UpdateImage', first)).image.alt).toBe('Side view');
     expect((await run('SetThumbnail', second)).product.thumbnail.id).toBe(second);
     const reordered = await run('ReorderImages', second, first);

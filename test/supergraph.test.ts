@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -102,6 +104,25 @@ describe('npm run supergraph', () => {
       (err: Error) => err.message,
     );
     expect(failure).toMatch(/PRODUCTS_PORT must be a port number/);
+  });
+
+  it('says what to do when a port is taken: most often by `npm start` still running', async () => {
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    try {
+      const failure = await startLocalSupergraph({
+        PORT: String((taken.address() as AddressInfo).port),
+        PRODUCTS_PORT: '0',
+        GATEWAY_PORT: '0',
+        MEDIA_DATA_DIR: tempDataDir(),
+      }).then(
+        () => 'started',
+        (err: Error) => err.message,
+      );
+      expect(failure).toMatch(/is in use \(is `npm start` still running\?\): stop it, or set PORT, PRODUCTS_PORT/);
+    } finally {
+      await new Promise((resolve) => taken.close(resolve));
+    }
   });
 
   let local: LocalSupergraph;

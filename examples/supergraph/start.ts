@@ -41,17 +41,27 @@ async function main() {
     { url: `${gateway.url}/graphql` },
     `gateway ready at ${gateway.url}/graphql (open it in a browser for GraphiQL)`,
   );
-  const stop = () => {
-    void Promise.allSettled([gateway.stop(), products.stop(), media.stop()]).then(() => process.exit(0));
+  const stop = (signal: string) => {
+    logger.info(`${signal} received: stopping the gateway, products and product-media`);
+    void Promise.allSettled([gateway.stop(), products.stop(), media.stop()]).then(() => {
+      logger.flush();
+      process.exit(0);
+    });
   };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  process.once('SIGINT', () => stop('SIGINT'));
+  process.once('SIGTERM', () => stop('SIGTERM'));
 }
 
 main().catch((err: unknown) => {
+  const error = err as NodeJS.ErrnoException & { port?: number };
+  // A port in use is most often `npm start` still running: it listens on PORT (4001) too.
+  const hint =
+    error.code === 'EADDRINUSE'
+      ? `; port ${error.port ?? ''} is in use (is \`npm start\` still running?): stop it, or set PORT, PRODUCTS_PORT, GATEWAY_PORT`
+      : '';
   currentLog().fatal(
     { error: err instanceof Error ? err.message : String(err) },
-    'The local supergraph failed to start',
+    `The local supergraph failed to start${hint}`,
   );
   currentLog().flush();
   process.exit(1);

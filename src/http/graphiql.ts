@@ -82,6 +82,13 @@ mutation RequestFileUpload {
   }
 }
 
+mutation ConfirmFileUpload {
+  confirmFileUpload(input: { id: "<the file id from RequestFileUpload>" }) {
+    file { id status failureReason }
+    userErrors { code message field }
+  }
+}
+
 mutation UpdateImage {
   updateImage(input: { id: "<an image id of product 42>", alt: "Side view", enabled: true }) {
     image { id alt enabled ordering }

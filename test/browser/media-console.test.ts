@@ -218,11 +218,18 @@ describe('the media console in a real browser', () => {
 
     const page = await browser.newPage({ viewport: { width: 1100, height: 800 } });
     const { elsewhere, pageErrors } = await guard(page);
+    const failed: string[] = [];
+    page.on('response', (response) => {
+      if (response.status() >= 400) failed.push(`${response.status()} ${response.url()}`);
+    });
     await page.goto(`${site.url}/?product=${product}`);
 
     // The file, with a working download link.
     const link = page.locator('#files a');
     await link.waitFor({ timeout: 20_000 });
+    // Nothing is uploading: no progress bar; and the page asked for nothing that is not there (its icon included).
+    expect(await page.locator('#upload-state').isVisible()).toBe(false);
+    expect(failed).toEqual([]);
     expect(await link.innerText()).toBe('assembly.txt');
     const download = await fetch((await link.getAttribute('href'))!);
     expect(download.status).toBe(200);
