@@ -42,6 +42,7 @@ function startLocalSupergraph(env: Record<string, string>): Promise<LocalSupergr
   });
   let out = '';
   let err = '';
+  let ready = false;
   child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
@@ -59,7 +60,9 @@ function startLocalSupergraph(env: Record<string, string>): Promise<LocalSupergr
           .map((line) => new RegExp(`^${name} ready at (http://\\S+)/graphql`).exec(String(line.msg))?.[1])
           .find(Boolean);
       const [media, products, gateway] = [at('product-media'), at('products'), at('gateway')];
-      if (!media || !products || !gateway) return;
+      // Once only: lines keep coming (requests, the stop), and the test's own exit listener must stay.
+      if (!media || !products || !gateway || ready) return;
+      ready = true;
       clearTimeout(timer);
       child.removeAllListeners('exit');
       resolve({ child, media, products, gateway, output: () => out });
