@@ -238,6 +238,12 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   await apollo.start();
   // JSON GraphQL requests skip Express (see graphql-endpoint.ts); Express answers everything else.
   const cors = graphqlCors(config.corsOrigins);
+  if (config.production && config.corsOrigins === '*') {
+    // Allowed, but worth a line: in production the Router answers browsers, and any page could call this subgraph.
+    logger.warn(
+      'MEDIA_CORS_ORIGINS=* with NODE_ENV=production: any web page may call /graphql directly; list origins instead',
+    );
+  }
   const graphqlJson = graphqlJsonEndpoint(apollo, {
     routerSecret: config.routerSecret,
     maxJsonBody: MAX_JSON_BODY,

@@ -190,6 +190,22 @@ describe('configuration', () => {
     });
   });
 
+  it('tells a bad value in LOG_FORMAT=pretty as plain text when the output is not a terminal', () => {
+    const result = spawnSync(
+      path.join(__dirname, '../node_modules/.bin/tsx'),
+      [path.join(__dirname, '../src/main.ts')],
+      {
+        env: { ...process.env, LOG_FORMAT: 'pretty', MEDIA_MAX_FILE_BYTES: '-1' },
+        encoding: 'utf8',
+        timeout: 20_000,
+      },
+    );
+    expect(result.status).toBe(1);
+    expect(result.stdout).toMatch(/FATAL.*Invalid configuration: MEDIA_MAX_FILE_BYTES: /);
+    // No colour codes in a pipe or a file.
+    expect(result.stdout).not.toContain('\u001b[');
+  });
+
   it('stops the real start with a message naming the variable', () => {
     const result = startMain({ ...process.env, MEDIA_MAX_FILE_BYTES: '-1', LOG_LEVEL: 'verbose' });
     expect(result.status).toBe(1);

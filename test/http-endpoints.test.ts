@@ -154,6 +154,21 @@ describe('MEDIA_CORS_ORIGINS: a browser app calling /graphql directly', () => {
       body: JSON.stringify({ query: '{ mediaProviders { provider } }' }),
     });
 
+  it('warns at start when any origin is allowed in production, and not when origins are listed', async () => {
+    for (const [origins, warned] of [
+      ['*', true],
+      [APP, false],
+    ] as const) {
+      const started = await startTestServer({ MEDIA_CORS_ORIGINS: origins, NODE_ENV: 'production' });
+      try {
+        const warnings = started.logs().filter((l) => l.level === 'warn' && /MEDIA_CORS_ORIGINS/.test(String(l.msg)));
+        expect(warnings).toHaveLength(warned ? 1 : 0);
+      } finally {
+        await started.stop();
+      }
+    }
+  });
+
   it('is off by default: no origin is allowed to read the answers', async () => {
     const res = await query(t.url, APP);
     expect(res.status).toBe(200);

@@ -45,7 +45,12 @@ export function createLogger(settings: LogSettings, destination?: DestinationStr
       options,
       pino.transport({
         target: 'pino-pretty',
-        options: { colorize: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname,service' },
+        // Colours for a terminal only: a file or a pipe gets the text without escape codes.
+        options: {
+          colorize: Boolean(process.stdout.isTTY),
+          translateTime: 'SYS:HH:MM:ss.l',
+          ignore: 'pid,hostname,service',
+        },
       }),
     );
   }
