@@ -61,7 +61,7 @@ function entitiesCap(max: number): ApolloServerPlugin<GraphQLContext> {
  * and the contract's typed query errors. Anything else is an unexpected failure
  * whose message may carry internal paths or a provider's words, so it is masked.
  */
-const CLIENT_FACING_CODES = new Set([
+export const CLIENT_FACING_CODES: ReadonlySet<string> = new Set([
   'GRAPHQL_PARSE_FAILED',
   'GRAPHQL_VALIDATION_FAILED',
   'BAD_USER_INPUT',

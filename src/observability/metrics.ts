@@ -2,6 +2,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry, type Metric } from 'prom-client';
+import { CLIENT_FACING_CODES } from '../graphql/protection';
 import { ROUTES } from '../providers/local/layout';
 import { requestPath } from './log';
 
@@ -45,20 +46,7 @@ const UNRESOLVED = '(unresolved)';
  * contract's typed errors; everything else is masked as INTERNAL_SERVER_ERROR,
  * see graphql/protection.ts). Anything outside the list counts as `OTHER`.
  */
-const GRAPHQL_ERROR_CODES = new Set([
-  'GRAPHQL_PARSE_FAILED',
-  'GRAPHQL_VALIDATION_FAILED',
-  'BAD_USER_INPUT',
-  'BAD_REQUEST',
-  'OPERATION_RESOLUTION_FAILURE',
-  'PERSISTED_QUERY_NOT_FOUND',
-  'PERSISTED_QUERY_NOT_SUPPORTED',
-  'UNAUTHENTICATED',
-  'INVALID_ID',
-  'INVALID_INPUT',
-  'RESPONSE_TOO_LARGE',
-  'INTERNAL_SERVER_ERROR',
-]);
+const GRAPHQL_ERROR_CODES: ReadonlySet<string> = new Set([...CLIENT_FACING_CODES, 'INTERNAL_SERVER_ERROR']);
 
 /** Codes that are the server's failure; every other error is the client's. */
 const SERVER_ERROR_CODES = new Set(['INTERNAL_SERVER_ERROR', 'OTHER']);

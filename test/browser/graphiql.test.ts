@@ -1,10 +1,9 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
+import { launchChromium } from '../helpers/chromium';
 import { startTestServer, type TestServer } from '../helpers/server';
 
-/** Debian's Chromium (`apt-get install chromium`, as `.ci/run` does), or the one `CHROMIUM_PATH` names. Run by `npm run test:browser`. */
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const SCREENSHOT = path.resolve(__dirname, '../../test-output/graphiql.png');
 
 describe('GraphiQL in a real browser', () => {
@@ -12,20 +11,7 @@ describe('GraphiQL in a real browser', () => {
   let browser: Browser;
   beforeAll(async () => {
     t = await startTestServer();
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-default-apps',
-        '--disable-sync',
-        '--no-first-run',
-        '--disable-dev-shm-usage',
-        // CI runs as root, where Chromium's sandbox cannot start.
-        '--no-sandbox',
-      ],
-    });
+    browser = await launchChromium();
   }, 60_000);
   afterAll(async () => {
     await browser?.close();

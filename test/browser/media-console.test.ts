@@ -4,8 +4,9 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import sharp from 'sharp';
+import { launchChromium } from '../helpers/chromium';
 import { startProductsSubgraph, type ProductsSubgraph } from '../../examples/products-subgraph/server';
 import { startGateway, type RunningGateway } from '../../examples/supergraph/gateway';
 import {
@@ -17,8 +18,6 @@ import {
   type TestServer,
 } from '../helpers/server';
 
-/** Debian's Chromium, or the one `CHROMIUM_PATH` names (as graphiql.test.ts). Run by `npm run test:browser`. */
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const ROOT = path.resolve(__dirname, '../..');
 const VITE = path.join(ROOT, 'node_modules/vite/bin/vite.js');
 const CONFIG = path.join(ROOT, 'examples/media-console/vite.config.ts');
@@ -183,20 +182,7 @@ describe('the media console in a real browser', () => {
     buildDir = mkdtempSync(path.join(os.tmpdir(), 'media-console-'));
     await runVite(['build', '--outDir', buildDir, '--logLevel', 'warn']).done;
     site = await serveConsole(buildDir, gateway.url);
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-default-apps',
-        '--disable-sync',
-        '--no-first-run',
-        '--disable-dev-shm-usage',
-        // CI runs as root, where Chromium's sandbox cannot start.
-        '--no-sandbox',
-      ],
-    });
+    browser = await launchChromium();
     mkdirSync(OUTPUT, { recursive: true });
   }, 120_000);
   afterAll(async () => {
