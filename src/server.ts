@@ -35,6 +35,7 @@ import { WorkerPoolImageProcessor } from './media/processing/worker-pool';
 import type { ImageProcessor } from './media/processing/types';
 import { Housekeeping } from './providers/local/housekeeping';
 import { ImageProcessing } from './media/image-processing';
+import { UploadsInFlight } from './media/uploads-in-flight';
 import { assetUrlOf } from './providers/local/layout';
 import { LocalProvider } from './providers/local/local-provider';
 import { remoteProviders } from './providers/registry';
@@ -154,8 +155,11 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     images,
     directUploads: config.store.directUploads,
   });
+  const uploadsInFlight = new UploadsInFlight();
   const processing = new ImageProcessing({
     index,
+    uploadsInFlight,
+    yieldMs: config.processingYieldMs,
     providerOf: (image) => (image.provider === local.name ? local : undefined),
     waitMs: config.processingWaitMs,
     leaseSeconds: config.processingLeaseSeconds,
@@ -183,6 +187,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     uploadIdleTimeoutMs: config.uploadIdleTimeoutMs,
     minFreeBytes: config.minFreeBytes,
     onBytesReceived: metrics.bytesReceived,
+    uploadsInFlight,
     publicUrl: getPublicUrl,
     assetUrl: assetBaseUrl === undefined ? undefined : (location) => assetUrlOf(location, assetBaseUrl),
   });
@@ -191,6 +196,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     queued: () => images.queueDepth,
     running: () => images.activeTasks,
     backlog: () => processing.backlog,
+    receiving: () => uploadsInFlight.count,
   });
   const summaries = new SummaryBackfill(index, local, logger);
   summaries.start();

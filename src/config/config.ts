@@ -78,6 +78,8 @@ export interface Config {
   processingQueueLimit: number;
   /** How long a request with new image bytes waits for the renditions before answering `PROCESSING`, in ms. */
   processingWaitMs: number;
+  /** Longest background processing waits for uploads being received to end (`MEDIA_PROCESSING_YIELD_MS`). */
+  processingYieldMs: number;
   /** How long a process's hold on processing an image lasts unless renewed, in seconds; a crashed one's is taken up after it. */
   processingLeaseSeconds: number;
   /** Renditions on request (`url(transform:)`) stored per image revision; past it, a fixed rendition is served instead. */
@@ -164,6 +166,7 @@ const envSchema = z.object({
   MEDIA_PROCESSING_TIMEOUT_MS: int(100, 3600_000, 20_000),
   MEDIA_PROCESSING_QUEUE_LIMIT: int(0, 100_000, 100),
   MEDIA_PROCESSING_WAIT_MS: int(0, 600_000, 5000),
+  MEDIA_PROCESSING_YIELD_MS: int(0, 600_000, 2000),
   MEDIA_PROCESSING_LEASE_SECONDS: int(1, 3600, 60),
   MEDIA_MAX_RENDITIONS_PER_IMAGE: int(0, 1000, 48),
   MEDIA_MAX_IMAGE_PAGES: int(1, 100_000, 1000),
@@ -288,6 +291,7 @@ export function loadConfig(env: Environment = process.env): Config {
     processingTimeoutMs: e.MEDIA_PROCESSING_TIMEOUT_MS,
     processingQueueLimit: e.MEDIA_PROCESSING_QUEUE_LIMIT,
     processingWaitMs: e.MEDIA_PROCESSING_WAIT_MS,
+    processingYieldMs: e.MEDIA_PROCESSING_YIELD_MS,
     processingLeaseSeconds: e.MEDIA_PROCESSING_LEASE_SECONDS,
     maxRenditionsPerImage: e.MEDIA_MAX_RENDITIONS_PER_IMAGE,
     maxImagePages: e.MEDIA_MAX_IMAGE_PAGES,

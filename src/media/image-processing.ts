@@ -5,6 +5,7 @@ import type { Logger } from '../observability/log';
 import { errorOutcome, inSpan, SPAN_ATTRIBUTES } from '../observability/spans';
 import type { MediaProviderAdapter } from '../providers/provider';
 import type { ImagePatch, MediaIndex, ProcessingLease, Written } from '../store/media-index';
+import type { UploadsInFlight } from './uploads-in-flight';
 
 /** What {@link ImageProcessing} works with. */
 export interface ImageProcessingOptions {
@@ -21,6 +22,10 @@ export interface ImageProcessingOptions {
   leaseSeconds: number;
   /** Images taken up at once from the backlog (`MEDIA_PROCESSING_CONCURRENCY`). */
   concurrency: number;
+  /** Bodies being received: work started after an answer waits for them to end first. */
+  uploadsInFlight?: UploadsInFlight;
+  /** Longest that wait, in milliseconds (`MEDIA_PROCESSING_YIELD_MS`; 0 never waits). */
+  yieldMs?: number;
   logger: Logger;
 }
 
@@ -62,8 +67,13 @@ export class ImageProcessing {
   private readonly attempts = new Map<string, number>();
   private closed = false;
   private polling?: Promise<void>;
+  /** Settles when {@link close} begins: work still yielding to uploads stops waiting. */
+  private readonly closing: Promise<void>;
+  private markClosing!: () => void;
 
-  constructor(private readonly options: ImageProcessingOptions) {}
+  constructor(private readonly options: ImageProcessingOptions) {
+    this.closing = new Promise((resolve) => (this.markClosing = resolve));
+  }
 
   /** Revisions being processed in the background now. */
   get backlog(): number {
@@ -110,7 +120,7 @@ export class ImageProcessing {
       else await this.discard(provider, pending);
       return saved;
     }
-    const work = task ?? this.run(provider, image, pending);
+    const work = task ?? this.runAfterUploads(provider, image, pending);
     this.track(
       image.id,
       pending,
@@ -145,6 +155,7 @@ export class ImageProcessing {
    */
   async close(stopWorkers: () => Promise<void>): Promise<void> {
     this.closed = true;
+    this.markClosing();
     for (const timer of this.timers) clearInterval(timer);
     await this.polling;
     await stopWorkers();
@@ -217,6 +228,27 @@ export class ImageProcessing {
       (outcome) =>
         'thrown' in outcome ? errorOutcome(outcome.thrown) : outcome.result.ok ? 'ok' : outcome.result.error.code,
     );
+  }
+
+  /**
+   * Work begun after the answer: it first lets the bodies being received end
+   * (up to `yieldMs`), then skips a revision a newer write replaced meanwhile
+   * (a burst of replacements of one image renders only the last).
+   */
+  private async runAfterUploads(
+    provider: MediaProviderAdapter,
+    image: ImageRecord,
+    pending: PendingRevision,
+  ): Promise<Outcome> {
+    await this.options.uploadsInFlight?.quiet(this.options.yieldMs ?? 0, this.closing);
+    // Nothing is recorded once closing: the lease is given up and the next start takes the work up.
+    if (this.closed) return { thrown: new Error('The server is stopping') };
+    const now = await this.options.index.getImage(image.id);
+    if (now?.pendingRevision?.blobKey !== pending.blobKey) {
+      // Recorded nowhere: complete() finds the image moved on and removes the revision's bytes.
+      return { result: fail('NOT_FOUND', 'A newer revision replaced this one before it was processed') };
+    }
+    return this.run(provider, image, pending);
   }
 
   private track(imageId: string, pending: PendingRevision, done: Promise<void>): void {

@@ -14,6 +14,7 @@ import {
 import { currentLog } from '../observability/log';
 import type { ObjectStorage } from '../store/object-storage';
 import { SourceStreamError, spoolToFile, type SpooledFile, type UploadStalled } from './spool';
+import type { UploadsInFlight } from './uploads-in-flight';
 
 /**
  * Where incoming bytes come from: a PUT to an upload URL, a multipart
@@ -33,6 +34,8 @@ export interface IntakeOptions {
   minFreeBytes: number;
   /** Told of the bytes of every body spooled in full, by origin (the server's metrics). */
   onBytesReceived?: (origin: IncomingOrigin, bytes: number) => void;
+  /** Told of every body while it is being spooled (background processing yields to them). */
+  uploadsInFlight?: UploadsInFlight;
 }
 
 /** A PUT whose sender stopped sending: answered 408, and the upload URL is released for a retry. */
@@ -83,6 +86,7 @@ export class Intake {
     field?: string[],
   ): Promise<SpooledFile> {
     const started = performance.now();
+    const received = this.options.uploadsInFlight?.begin();
     try {
       const spooled = await spoolToFile(source, spoolPath, maxBytes, this.options.uploadIdleTimeoutMs);
       this.options.onBytesReceived?.(origin, spooled.byteSize);
@@ -99,6 +103,8 @@ export class Intake {
         'upload refused',
       );
       throw failure;
+    } finally {
+      received?.();
     }
   }
 

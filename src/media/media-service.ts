@@ -41,6 +41,7 @@ import {
 import { ProviderRegistry } from '../providers/registry';
 import type { ImageProcessing } from './image-processing';
 import { decidedImageType, incomingFailure, Intake, type IncomingOrigin } from './intake';
+import type { UploadsInFlight } from './uploads-in-flight';
 import { UploadReceiver, type ConfirmOutcome, type UploadOutcome } from './upload-receiver';
 import { SourceStreamError } from './spool';
 import type { UploadGrants } from './upload-grants';
@@ -106,6 +107,8 @@ export interface MediaServiceOptions {
   minFreeBytes: number;
   /** Told of the bytes of every upload body received in full, by origin (the server's metrics). */
   onBytesReceived?: (origin: IncomingOrigin, bytes: number) => void;
+  /** Told of every body while it is being received (background processing yields to them). */
+  uploadsInFlight?: UploadsInFlight;
   /** Base of every URL handed out, without a trailing slash. */
   publicUrl: () => string;
   /** Where a stored location is served without the subgraph (LOCAL images under `MEDIA_ASSET_BASE_URL`), if anywhere. */

@@ -1,10 +1,23 @@
 import { createHash } from 'node:crypto';
-import { createWriteStream, promises as fs } from 'node:fs';
+import { createWriteStream, fdatasync, promises as fs } from 'node:fs';
 import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { SNIFF_BYTES } from '../domain/content-type';
 import { isNoSpaceError, MediaFailure, StorageFullError } from '../domain/errors';
-import { fsyncPath } from '../store/local-files';
+
+/**
+ * Bytes written between two early flushes to disk while a body arrives: the
+ * disk writes back what has arrived while the rest is still on its way, so
+ * the final fsync waits for the tail only, not for the whole body.
+ */
+const WRITE_BEHIND_BYTES = 4 * 1024 * 1024;
+/**
+ * Early flushes in flight at once, over all bodies: each holds a thread of
+ * libuv's pool (4 by default) until the disk is done, and the writes of every
+ * body need that pool too.
+ */
+const WRITE_BEHIND_AT_ONCE = 2;
+let writeBehindInFlight = 0;
 
 /** Bytes received in full, written and fsynced to a temporary file. */
 export interface SpooledFile {
@@ -41,6 +54,24 @@ export async function spoolToFile(
   source.once('limit', () =>
     source.destroy(Object.assign(new Error('The file part is over the limit'), { status: 413 })),
   );
+  // flush: the file is fsynced before its descriptor closes, so the pipeline ends with the bytes on disk.
+  const file = createWriteStream(tempPath, { flags: 'wx', flush: true });
+  let fd: number | undefined;
+  file.once('open', (opened: number) => (fd = opened)).once('close', () => (fd = undefined));
+  let flushedUpTo = 0;
+  let flushing: Promise<void> | undefined;
+  const writeBehind = () => {
+    const open = fd;
+    if (flushing || open === undefined || byteSize - flushedUpTo < WRITE_BEHIND_BYTES) return;
+    if (writeBehindInFlight >= WRITE_BEHIND_AT_ONCE) return;
+    flushedUpTo = byteSize;
+    writeBehindInFlight += 1;
+    // A failure here is met again by the final fsync, which the pipeline reports.
+    flushing = new Promise<void>((resolve) => fdatasync(open, () => resolve())).finally(() => {
+      writeBehindInFlight -= 1;
+      flushing = undefined;
+    });
+  };
   const meter = new Transform({
     transform(chunk: Buffer, _encoding, callback) {
       watchIdle();
@@ -54,16 +85,21 @@ export async function spoolToFile(
         headLength += Math.min(chunk.length, SNIFF_BYTES - headLength);
       }
       hash.update(chunk);
+      writeBehind();
       callback(null, chunk);
+    },
+    // The descriptor closes after the last write: no early flush may still be using it by then.
+    flush(callback) {
+      void (flushing ?? Promise.resolve()).then(() => callback());
     },
   });
   // An error of the source is the sender's doing (cut off, malformed multipart); one of the disk is ours.
   let sourceError: unknown;
   source.once('error', (err) => (sourceError = err));
   try {
-    await pipeline(source, meter, createWriteStream(tempPath, { flags: 'wx' }));
-    await fsyncPath(tempPath);
+    await pipeline(source, meter, file);
   } catch (err) {
+    await flushing;
     await fs.rm(tempPath, { force: true });
     if (err instanceof MediaFailure) throw err;
     if (isNoSpaceError(err)) throw new StorageFullError();

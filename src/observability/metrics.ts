@@ -121,6 +121,8 @@ export interface ProcessingGauges {
   running: () => number;
   /** Image revisions being processed off the request (answered `PROCESSING`, finishing in the background). */
   backlog: () => number;
+  /** Incoming bodies being received now, which background processing yields to. */
+  receiving: () => number;
 }
 
 /** A connection pool's state (PostgreSQL's `pg.Pool`), read at each scrape. */
@@ -400,6 +402,11 @@ export class Metrics {
       'media_image_processing_backlog',
       'Image revisions being processed off the request (answered PROCESSING) by this process.',
       gauges.backlog,
+    );
+    this.gauge(
+      'media_uploads_receiving',
+      'Incoming bodies (upload URL PUTs, multipart files, sourceUrl downloads) being received now; background processing waits for them (MEDIA_PROCESSING_YIELD_MS).',
+      gauges.receiving,
     );
   }
 

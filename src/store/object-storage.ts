@@ -53,6 +53,13 @@ export interface ObjectStorage {
   /** The object's bytes, or the inclusive `range` of them, streamed; rejects with {@link ObjectMissing} when there is none. */
   read(key: string, range?: ByteRange): Promise<Readable>;
   /**
+   * Present where objects are files on this machine (a folder): the object's
+   * own path, to be read in place (never written, moved or kept open past the
+   * read), which spares a local copy before decoding; rejects with
+   * {@link ObjectMissing} when there is none.
+   */
+  localFile?(key: string): Promise<string>;
+  /**
    * Present where clients can send bytes straight to storage (S3; used only
    * with `MEDIA_S3_DIRECT_UPLOADS`): a presigned PUT URL for `key` that takes
    * exactly `contentLength` bytes sent as `contentType` (both signed), for

@@ -34,6 +34,7 @@ function resultOf(err: unknown): string {
 export class ObservedStorage implements ObjectStorage {
   readonly shared: boolean;
   readonly presignPut?: ObjectStorage['presignPut'];
+  readonly localFile?: ObjectStorage['localFile'];
 
   constructor(
     private readonly inner: ObjectStorage,
@@ -44,6 +45,9 @@ export class ObservedStorage implements ObjectStorage {
     // Present exactly when the inner storage has it: its presence is what enables direct uploads.
     if (presign)
       this.presignPut = (key, headers, expires) => this.timed('presignPut', () => presign(key, headers, expires));
+    const localFile = inner.localFile?.bind(inner);
+    // Counted as a read: it stands for one (the bytes are then read from the file it names).
+    if (localFile) this.localFile = (key) => this.timed('read', () => localFile(key));
   }
 
   localTempPath(nearKey: string): Promise<string> {

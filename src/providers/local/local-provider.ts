@@ -5,7 +5,6 @@ import path from 'node:path';
 import { isAllowedImageType } from '../../domain/content-type';
 import { catchMediaError, fail, ok, type Result } from '../../domain/errors';
 import type { FileRecord, ImageRecord, PendingRevision, StoredVariant, UploadTarget } from '../../domain/model';
-import type { ImageProcessor } from '../../media/processing/types';
 import {
   checkTransform,
   renditionShape,
@@ -13,7 +12,13 @@ import {
   type CheckedTransform,
   type ImageFormat,
 } from '../../media/image-transforms';
-import type { ImageSummary, RenditionFormat } from '../../media/processing/types';
+import type {
+  ImageProcessor,
+  ImageSummary,
+  RenderedImage,
+  RenditionFormat,
+  WrittenFile,
+} from '../../media/processing/types';
 import type { RenditionLinks } from '../../media/rendition-links';
 import { currentLog } from '../../observability/log';
 import {
@@ -247,19 +252,19 @@ export class LocalProvider implements MediaProviderAdapter {
     await storage.removeFolder(pending.blobKey);
     return this.buildRevision(imageFolderKey(image.imageId), async (folderFor, scratch) => {
       // The bytes as received stay private (`sources/…`, never served); what is served is rendered from them.
-      const sourcePath = path.join(scratch, sourceFileName(pending.contentType));
+      const servedDir = await folderFor(pending.blobKey);
+      let rendered: RenderedImage;
       try {
-        await pipeline(
-          await storage.read(sourceObjectKey(pending.blobKey, pending.contentType)),
-          createWriteStream(sourcePath),
+        rendered = await this.withLocalFile(
+          sourceObjectKey(pending.blobKey, pending.contentType),
+          path.join(scratch, sourceFileName(pending.contentType)),
+          (sourcePath) => this.options.images.render(sourcePath, pending.contentType, servedDir),
         );
       } catch (err) {
         if (!(err instanceof ObjectMissing)) throw err;
         // Not a passing failure: trying again would find nothing either.
         return fail<ImagePatch>('NOT_FOUND', 'The uploaded bytes are no longer in storage; upload them again');
       }
-      const servedDir = await folderFor(pending.blobKey);
-      const rendered = await this.options.images.render(sourcePath, pending.contentType, servedDir);
       const served = (fileName: string) => imagePublicPath(pending.blobKey, fileName);
       const size = { width: rendered.width, height: rendered.height };
       const variants: StoredVariant[] = [
@@ -345,8 +350,9 @@ export class LocalProvider implements MediaProviderAdapter {
     const { storage } = this.options;
     const scratch = await storage.localTempPath(imageFolderKey(image.imageId));
     try {
-      await pipeline(await storage.read(`${image.blobKey}/${fileName}`), createWriteStream(scratch));
-      return await this.options.images.summarise(scratch);
+      return await this.withLocalFile(`${image.blobKey}/${fileName}`, scratch, (file) =>
+        this.options.images.summarise(file),
+      );
     } catch (err) {
       if (err instanceof ObjectMissing) return undefined;
       throw err;
@@ -432,20 +438,21 @@ export class LocalProvider implements MediaProviderAdapter {
     let made: Result<RenditionOutcome>;
     try {
       made = await this.buildRevision(renditionsFolderOf(blobKey), async (folderFor, scratch) => {
-        const sourcePath = path.join(scratch, originalName);
+        const outPath = path.join(await folderFor(folder), fileName);
+        let written: WrittenFile;
         try {
-          await pipeline(await storage.read(`${blobKey}/${originalName}`), createWriteStream(sourcePath));
+          written = await this.withLocalFile(`${blobKey}/${originalName}`, path.join(scratch, originalName), (file) =>
+            this.options.images.renderRendition(file, originalType, outPath, {
+              width: spec.width,
+              height: spec.height,
+              crop: spec.crop,
+              format: RENDITION_FORMAT_BY_EXTENSION[spec.extension]!,
+            }),
+          );
         } catch (err) {
           if (err instanceof ObjectMissing) return fail<RenditionOutcome>('NOT_FOUND', 'No such image revision');
           throw err;
         }
-        const outPath = path.join(await folderFor(folder), fileName);
-        const written = await this.options.images.renderRendition(sourcePath, originalType, outPath, {
-          width: spec.width,
-          height: spec.height,
-          crop: spec.crop,
-          format: RENDITION_FORMAT_BY_EXTENSION[spec.extension]!,
-        });
         currentLog().info(
           { key, width: written.width, height: written.height, bytes: written.byteSize },
           'rendition made',
@@ -475,6 +482,27 @@ export class LocalProvider implements MediaProviderAdapter {
       for (const folder of revisionFoldersOf(blobKey)) await storage.removeFolder(folder);
     }
     if (ownerId !== undefined && this.options.directUploads) await storage.removeFolder(directUploadsOf(ownerId));
+  }
+
+  /**
+   * Runs `use` on a local file holding the object `key`: storage's own file
+   * where it has one (a folder: no copy), else a copy made at `copyPath`.
+   * Rejects with ObjectMissing when the object is not there, also when it
+   * went while `use` was reading it in place.
+   */
+  private async withLocalFile<T>(key: string, copyPath: string, use: (file: string) => Promise<T>): Promise<T> {
+    const { storage } = this.options;
+    if (!storage.localFile) {
+      await pipeline(await storage.read(key), createWriteStream(copyPath));
+      return use(copyPath);
+    }
+    const file = await storage.localFile(key);
+    try {
+      return await use(file);
+    } catch (err) {
+      if (!(await storage.stat(key))) throw new ObjectMissing(key);
+      throw err;
+    }
   }
 
   /**

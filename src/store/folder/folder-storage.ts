@@ -57,6 +57,12 @@ export class FolderStorage implements ObjectStorage {
     }
   }
 
+  async localFile(key: string): Promise<string> {
+    const file = this.pathOf(key);
+    if (!(await this.stat(key))) throw new ObjectMissing(key);
+    return file;
+  }
+
   async read(key: string, range?: ByteRange): Promise<Readable> {
     let handle;
     try {
