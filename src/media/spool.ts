@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
-import { createWriteStream, fdatasync, promises as fs } from 'node:fs';
-import { Transform, type Readable } from 'node:stream';
+import { close, createWriteStream, fdatasync, fsync, open, promises as fs } from 'node:fs';
+import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { promisify } from 'node:util';
 import { SNIFF_BYTES } from '../domain/content-type';
 import { isNoSpaceError, MediaFailure, StorageFullError } from '../domain/errors';
 
@@ -47,59 +48,55 @@ export async function spoolToFile(
   const headChunks: Buffer[] = [];
   let headLength = 0;
   let byteSize = 0;
+  // The descriptor is ours, not the stream's: it stays open until the last early flush is done and the final fsync.
+  const fd = await openFile(tempPath, 'wx').catch((err: unknown) => {
+    throw isNoSpaceError(err) ? new StorageFullError() : err;
+  });
+  const file = createWriteStream('', { fd, autoClose: false });
   // One timer for the whole body, pushed back on every chunk (refresh, not a new timer per chunk).
-  // Failing the meter (not the source) ends the pipeline and still lets the request be answered.
-  const idle = setTimeout(() => meter.destroy(new UploadStalled(idleTimeoutMs)), idleTimeoutMs);
-  const watchIdle = () => idle.refresh();
+  // Failing the file (not the source) ends the pipeline and still lets the request be answered.
+  const idle = setTimeout(() => file.destroy(new UploadStalled(idleTimeoutMs)), idleTimeoutMs);
   source.once('limit', () =>
     source.destroy(Object.assign(new Error('The file part is over the limit'), { status: 413 })),
   );
-  // flush: the file is fsynced before its descriptor closes, so the pipeline ends with the bytes on disk.
-  const file = createWriteStream(tempPath, { flags: 'wx', flush: true });
-  let fd: number | undefined;
-  file.once('open', (opened: number) => (fd = opened)).once('close', () => (fd = undefined));
   let flushedUpTo = 0;
   let flushing: Promise<void> | undefined;
   const writeBehind = () => {
-    const open = fd;
-    if (flushing || open === undefined || byteSize - flushedUpTo < WRITE_BEHIND_BYTES) return;
-    if (writeBehindInFlight >= WRITE_BEHIND_AT_ONCE) return;
+    if (flushing || byteSize - flushedUpTo < WRITE_BEHIND_BYTES || writeBehindInFlight >= WRITE_BEHIND_AT_ONCE) return;
     flushedUpTo = byteSize;
     writeBehindInFlight += 1;
-    // A failure here is met again by the final fsync, which the pipeline reports.
-    flushing = new Promise<void>((resolve) => fdatasync(open, () => resolve())).finally(() => {
+    // A failure here is met again by the final fsync.
+    flushing = new Promise<void>((resolve) => fdatasync(fd, () => resolve())).finally(() => {
       writeBehindInFlight -= 1;
       flushing = undefined;
     });
   };
-  const meter = new Transform({
-    transform(chunk: Buffer, _encoding, callback) {
-      watchIdle();
-      byteSize += chunk.length;
-      if (byteSize > maxBytes) {
-        callback(MediaFailure.of('FILE_TOO_LARGE', `The upload is larger than the limit of ${maxBytes} bytes`));
-        return;
-      }
-      if (headLength < SNIFF_BYTES) {
-        headChunks.push(chunk.subarray(0, SNIFF_BYTES - headLength));
-        headLength += Math.min(chunk.length, SNIFF_BYTES - headLength);
-      }
-      hash.update(chunk);
-      writeBehind();
-      callback(null, chunk);
-    },
-    // The descriptor closes after the last write: no early flush may still be using it by then.
-    flush(callback) {
-      void (flushing ?? Promise.resolve()).then(() => callback());
-    },
+  // Counted, hashed and sniffed as each chunk passes on its way to the file: a listener, not a stream stage of its own,
+  // which would cost a hop per chunk. It runs before the pipe's own listener writes the chunk.
+  source.on('data', (chunk: Buffer) => {
+    idle.refresh();
+    byteSize += chunk.length;
+    if (byteSize > maxBytes) {
+      file.destroy(MediaFailure.of('FILE_TOO_LARGE', `The upload is larger than the limit of ${maxBytes} bytes`));
+      return;
+    }
+    if (headLength < SNIFF_BYTES) {
+      headChunks.push(chunk.subarray(0, SNIFF_BYTES - headLength));
+      headLength += Math.min(chunk.length, SNIFF_BYTES - headLength);
+    }
+    hash.update(chunk);
+    writeBehind();
   });
   // An error of the source is the sender's doing (cut off, malformed multipart); one of the disk is ours.
   let sourceError: unknown;
   source.once('error', (err) => (sourceError = err));
   try {
-    await pipeline(source, meter, file);
+    await pipeline(source, file);
+    await flushing;
+    await fsyncFile(fd);
   } catch (err) {
     await flushing;
+    await closeFile(fd).catch(() => undefined);
     await fs.rm(tempPath, { force: true });
     if (err instanceof MediaFailure) throw err;
     if (isNoSpaceError(err)) throw new StorageFullError();
@@ -112,8 +109,13 @@ export async function spoolToFile(
   } finally {
     clearTimeout(idle);
   }
+  await closeFile(fd);
   return { path: tempPath, byteSize, sha256: hash.digest('hex'), head: Buffer.concat(headChunks) };
 }
+
+const openFile = promisify(open);
+const fsyncFile = promisify(fsync);
+const closeFile = promisify(close);
 
 /** The stream being spooled failed on the sender's side (cut off, malformed, over a parser's limit), not on the disk. */
 export class SourceStreamError extends Error {

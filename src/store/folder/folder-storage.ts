@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
-import { fsyncFolder, fsyncPath, readdirOrEmpty } from '../local-files';
+import { fsyncFolder, fsyncPath, readdirOrEmpty, removeLeftover } from '../local-files';
 import { ObjectMissing, TEMP_PREFIX, type ByteRange, type ObjectStorage, type StoredObject } from '../object-storage';
 
 const SAFE_KEY = /^[A-Za-z0-9][A-Za-z0-9._-]*(\/[A-Za-z0-9][A-Za-z0-9._-]*)*$/;
@@ -101,11 +101,7 @@ export class FolderStorage implements ObjectStorage {
       for (const entry of await readdirOrEmpty(dir)) {
         const full = path.join(dir, entry.name);
         if (entry.name.startsWith(TEMP_PREFIX)) {
-          const stats = await fs.stat(full).catch(() => undefined);
-          if (stats && stats.mtime < before) {
-            await fs.rm(full, { recursive: true, force: true });
-            removed += 1;
-          }
+          if (await removeLeftover(full, before)) removed += 1;
         } else if (entry.isDirectory()) {
           await visit(full);
         }

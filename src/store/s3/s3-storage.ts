@@ -13,7 +13,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
-import { readdirOrEmpty } from '../local-files';
+import { readdirOrEmpty, removeLeftover } from '../local-files';
 import {
   ObjectMissing,
   TEMP_PREFIX,
@@ -199,11 +199,7 @@ export class S3Storage implements ObjectStorage {
     for (const entry of await readdirOrEmpty(this.settings.scratchDir)) {
       if (!entry.name.startsWith(TEMP_PREFIX)) continue;
       const full = path.join(this.settings.scratchDir, entry.name);
-      const stats = await fs.stat(full).catch(() => undefined);
-      if (stats && stats.mtime < before) {
-        await fs.rm(full, { recursive: true, force: true });
-        removed += 1;
-      }
+      if (await removeLeftover(full, before)) removed += 1;
     }
     return removed;
   }
