@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { ChildUsage, EventLoopDelay } from './control';
 import { canPin } from './machine';
@@ -19,12 +20,26 @@ export interface BenchChild {
 
 const ROOT = path.resolve(__dirname, '../..');
 
+/** Node's flags in `npm start` (package.json's start script): the subgraph is measured as it is run. */
+export function startScriptFlags(): string[] {
+  const { scripts } = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as {
+    scripts: Record<string, string>;
+  };
+  return scripts.start!.split(/\s+/).filter((word) => word.startsWith('--'));
+}
+
 /**
- * Starts `script` (a TypeScript file under bench/) under tsx, on `core` when
- * pinning is possible. BENCH_NODE_ARGS adds Node flags to every child (say `--cpu-prof`).
+ * Starts `script` (a TypeScript file under bench/) under tsx with Node's
+ * `flags`, on `core` when pinning is possible. BENCH_NODE_ARGS adds Node
+ * flags to every child (say `--cpu-prof`).
  */
-export async function startChild(script: string, env: Record<string, string>, core: number): Promise<BenchChild> {
-  const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+export async function startChild(
+  script: string,
+  env: Record<string, string>,
+  core: number,
+  flags: readonly string[] = [],
+): Promise<BenchChild> {
+  const nodeArgs = [...flags, ...(process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean)];
   const node = [process.execPath, ...nodeArgs, '--import', 'tsx', path.join(ROOT, 'bench', script)];
   const [command, ...args] = canPin ? ['taskset', '-c', String(core), ...node] : node;
   const child: ChildProcess = spawn(command!, args, {

@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { PipelineTuning } from '../../src/server';
 import type { LoadJob, LoadResult } from '../load-worker';
 import { BENCH_PUBLIC_URL, buildCatalog, entitiesBody, productId, seedIndex } from '../lib/catalog';
-import { startChild, type BenchChild } from '../lib/child';
+import { startChild, startScriptFlags, type BenchChild } from '../lib/child';
 import type { BenchContext, Section } from '../lib/context';
 import { SERVER_CORE } from '../lib/machine';
 import { interleave, roundRatios } from '../lib/rounds';
@@ -58,6 +58,7 @@ export async function startSubgraph(
       ...env,
     },
     SERVER_CORE,
+    startScriptFlags(),
   );
 }
 
