@@ -88,7 +88,14 @@ function estimateValue(
   if (typeof value === 'number') return 12;
   if (typeof value === 'boolean') return 5;
   if (Array.isArray(value)) {
-    return 2 + value.reduce<number>((sum, element) => sum + estimateValue(element, selection, fragments) + 1, 0);
+    // A frozen list is shared by every request that reads it (an image's variants, parsed once by the index):
+    // measured once per selection, like the records of one request.
+    if (!Object.isFrozen(value)) return estimateList(value, selection, fragments);
+    let bySelection = sharedListEstimates.get(value);
+    if (!bySelection) sharedListEstimates.set(value, (bySelection = new Map<SelectionSetNode | undefined, number>()));
+    let bytes = bySelection.get(selection);
+    if (bytes === undefined) bySelection.set(selection, (bytes = estimateList(value, selection, fragments)));
+    return bytes;
   }
   if (!selection) return UNSEEN_VALUE_BYTES;
   let bytes = 2;
@@ -99,6 +106,17 @@ function estimateValue(
     bytes += own === undefined ? UNSEEN_VALUE_BYTES : estimateValue(own, field.selectionSet, fragments);
   }
   return bytes;
+}
+
+/** Estimates of frozen (shared) lists, by selection; they go when the list goes. */
+const sharedListEstimates = new WeakMap<readonly unknown[], Map<SelectionSetNode | undefined, number>>();
+
+function estimateList(
+  list: readonly unknown[],
+  selection: SelectionSetNode | undefined,
+  fragments: Record<string, FragmentDefinitionNode>,
+): number {
+  return 2 + list.reduce<number>((sum, element) => sum + estimateValue(element, selection, fragments) + 1, 0);
 }
 
 function countControls(text: string): number {
