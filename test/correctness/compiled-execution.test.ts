@@ -15,7 +15,10 @@ describe('compiled execution', () => {
   const product = productId(0);
   const imageId = catalog.images[1]!.id;
   beforeAll(async () => {
-    const env = { MEDIA_PUBLIC_URL: BENCH_PUBLIC_URL, MEDIA_SIGNING_SECRET: 'compiled-execution-test-secret-0123456789' };
+    const env = {
+      MEDIA_PUBLIC_URL: BENCH_PUBLIC_URL,
+      MEDIA_SIGNING_SECRET: 'compiled-execution-test-secret-0123456789',
+    };
     [compiled, plain] = await Promise.all([startTestServer(env), startTestServer(env, undefined, { jit: false })]);
     for (const t of [compiled, plain]) await t.server.index.insertAll(catalog);
   });

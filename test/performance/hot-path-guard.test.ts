@@ -53,9 +53,9 @@ describe('the _entities hot path, once warm', () => {
     // Apollo's document cache answers every repeat: nothing parsed or validated after the first request.
     expect(moved(before.metrics, after.metrics, 'media_graphql_documents_parsed_total')).toBe(0);
     // The document was compiled once (graphql-jit): every repeat runs the compiled query from its cache.
-    expect(
-      moved(before.metrics, after.metrics, 'media_graphql_executions_total', { path: 'compiled-cache-hit' }),
-    ).toBe(ROUNDS);
+    expect(moved(before.metrics, after.metrics, 'media_graphql_executions_total', { path: 'compiled-cache-hit' })).toBe(
+      ROUNDS,
+    );
     expect(moved(before.metrics, after.metrics, 'media_graphql_executions_total', { path: 'compiled' })).toBe(0);
     expect(moved(before.metrics, after.metrics, 'media_graphql_executions_total', { path: 'graphql-js' })).toBe(0);
     // URLs are computed, never looked up: no storage call while answering.
