@@ -14,7 +14,7 @@ export const DEFAULT_MAX_COMPILED = 500;
 
 /** What {@link compiledExecutor} takes beside the schema. */
 export interface CompiledExecutorOptions {
-  /** Off: every operation runs through graphql-js, as Apollo would run it (`MEDIA_GRAPHQL_JIT=false`). */
+  /** Off: every operation runs through graphql-js, as Apollo would run it (`PipelineTuning.jit` in server.ts). */
   jit?: boolean;
   /** Most compiled documents kept. */
   maxCompiled?: number;
