@@ -26,6 +26,13 @@ const UNSEEN_VALUE_BYTES = 160;
  */
 export class ResponseBudget {
   private spent = 0;
+  /**
+   * Estimates by record and selection, for this request: a product named many
+   * times is measured once. Per request, not global: the records are the
+   * request's own (its DataLoaders'), and a global WeakMap of every record ever
+   * measured made the garbage collector walk it on every collection.
+   */
+  private readonly estimates = new Map<object, Map<SelectionSetNode | undefined, number>>();
   /** True once the estimate passed the limit. */
   exceeded = false;
 
@@ -39,11 +46,26 @@ export class ResponseBudget {
   chargeList(items: readonly object[], info: GraphQLResolveInfo): void {
     if (!this.exceeded) {
       for (const node of info.fieldNodes) {
-        for (const item of items) this.spent += estimateItem(item, node.selectionSet, info.fragments);
+        for (const item of items) this.spent += this.estimate(item, node.selectionSet, info.fragments);
       }
       this.exceeded = this.spent > this.maxBytes;
     }
     if (this.exceeded) throw this.error();
+  }
+
+  private estimate(
+    item: object,
+    selection: SelectionSetNode | undefined,
+    fragments: Record<string, FragmentDefinitionNode>,
+  ): number {
+    let bySelection = this.estimates.get(item);
+    if (!bySelection) this.estimates.set(item, (bySelection = new Map<SelectionSetNode | undefined, number>()));
+    let bytes = bySelection.get(selection);
+    if (bytes === undefined) {
+      bytes = estimateValue(item, selection, fragments);
+      bySelection.set(selection, bytes);
+    }
+    return bytes;
   }
 
   error(): GraphQLError {
@@ -52,24 +74,6 @@ export class ResponseBudget {
       { extensions: { code: RESPONSE_TOO_LARGE } },
     );
   }
-}
-
-/** Estimates cached per record and selection: a product named many times is measured once. */
-const estimates = new WeakMap<object, Map<SelectionSetNode | undefined, number>>();
-
-function estimateItem(
-  item: object,
-  selection: SelectionSetNode | undefined,
-  fragments: Record<string, FragmentDefinitionNode>,
-): number {
-  let bySelection = estimates.get(item);
-  if (!bySelection) estimates.set(item, (bySelection = new Map<SelectionSetNode | undefined, number>()));
-  let bytes = bySelection.get(selection);
-  if (bytes === undefined) {
-    bytes = estimateValue(item, selection, fragments);
-    bySelection.set(selection, bytes);
-  }
-  return bytes;
 }
 
 /** The JSON size of `value` as the selection would render it, roughly (keys, quotes and commas counted). */
@@ -84,7 +88,14 @@ function estimateValue(
   if (typeof value === 'number') return 12;
   if (typeof value === 'boolean') return 5;
   if (Array.isArray(value)) {
-    return 2 + value.reduce<number>((sum, element) => sum + estimateValue(element, selection, fragments) + 1, 0);
+    // A frozen list is shared by every request that reads it (an image's variants, parsed once by the index):
+    // measured once per selection, like the records of one request.
+    if (!Object.isFrozen(value)) return estimateList(value, selection, fragments);
+    let bySelection = sharedListEstimates.get(value);
+    if (!bySelection) sharedListEstimates.set(value, (bySelection = new Map<SelectionSetNode | undefined, number>()));
+    let bytes = bySelection.get(selection);
+    if (bytes === undefined) bySelection.set(selection, (bytes = estimateList(value, selection, fragments)));
+    return bytes;
   }
   if (!selection) return UNSEEN_VALUE_BYTES;
   let bytes = 2;
@@ -97,20 +108,40 @@ function estimateValue(
   return bytes;
 }
 
+/** Estimates of frozen (shared) lists, by selection; they go when the list goes. */
+const sharedListEstimates = new WeakMap<readonly unknown[], Map<SelectionSetNode | undefined, number>>();
+
+function estimateList(
+  list: readonly unknown[],
+  selection: SelectionSetNode | undefined,
+  fragments: Record<string, FragmentDefinitionNode>,
+): number {
+  return 2 + list.reduce<number>((sum, element) => sum + estimateValue(element, selection, fragments) + 1, 0);
+}
+
 function countControls(text: string): number {
   let count = 0;
   for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) < 0x20 || text.charCodeAt(i) === 0x22) count++;
   return count;
 }
 
+/** The fields of each selection, flattened once per document (its nodes live as long as Apollo caches it). */
+const fieldsOfSelection = new WeakMap<SelectionSetNode, FieldNode[]>();
+
 function selectedFields(selection: SelectionSetNode, fragments: Record<string, FragmentDefinitionNode>): FieldNode[] {
+  let fields = fieldsOfSelection.get(selection);
+  if (!fields) fieldsOfSelection.set(selection, (fields = flattenFields(selection, fragments)));
+  return fields;
+}
+
+function flattenFields(selection: SelectionSetNode, fragments: Record<string, FragmentDefinitionNode>): FieldNode[] {
   const fields: FieldNode[] = [];
   for (const node of selection.selections) {
     if (node.kind === Kind.FIELD) fields.push(node);
-    else if (node.kind === Kind.INLINE_FRAGMENT) fields.push(...selectedFields(node.selectionSet, fragments));
+    else if (node.kind === Kind.INLINE_FRAGMENT) fields.push(...flattenFields(node.selectionSet, fragments));
     else {
       const fragment = fragments[node.name.value];
-      if (fragment) fields.push(...selectedFields(fragment.selectionSet, fragments));
+      if (fragment) fields.push(...flattenFields(fragment.selectionSet, fragments));
     }
   }
   return fields;

@@ -163,6 +163,7 @@ export class Metrics {
   private readonly operationDuration: Histogram<'operation_type' | 'operation_name'>;
   private readonly graphqlErrors: Counter<'code'>;
   private readonly documentsParsed: Counter;
+  private readonly executions: Counter<'path'>;
   private readonly providerCallCount: Counter<'provider' | 'operation' | 'result'>;
   private readonly providerCallDuration: Histogram<'provider' | 'operation'>;
   private readonly providerAttempts: Counter<'provider' | 'operation' | 'outcome'>;
@@ -213,6 +214,12 @@ export class Metrics {
       name: 'media_graphql_errors_total',
       help: 'Errors in GraphQL answers, by code as answered (OTHER for any code outside the known list).',
       labelNames: ['code'],
+      registers,
+    });
+    this.executions = new Counter({
+      name: 'media_graphql_executions_total',
+      help: 'GraphQL operations executed, by how: a compiled query from the cache, one compiled for it, or graphql-js',
+      labelNames: ['path'],
       registers,
     });
     this.documentsParsed = new Counter({
@@ -365,6 +372,9 @@ export class Metrics {
     this.operationNames.add(name);
     return name;
   }
+
+  /** The hook of the GraphQL executor (graphql/executor.ts): how each operation was executed. */
+  readonly graphqlExecutions = (path: string): void => this.executions.inc({ path });
 
   /** The hook of the provider transport (every remote provider reports through it). */
   readonly providerCalls: ProviderCallObserver = {

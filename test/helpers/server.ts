@@ -4,7 +4,7 @@ import path from 'node:path';
 import { Writable } from 'node:stream';
 import { loadConfig } from '../../src/config/config';
 import { createLogger } from '../../src/observability/log';
-import { startServer, type RunningServer } from '../../src/server';
+import { startServer, type PipelineTuning, type RunningServer } from '../../src/server';
 import { prepareStore, storeEnv } from '../backend/backend';
 
 export interface TestServer {
@@ -38,10 +38,6 @@ export function tempDataDir(): string {
 }
 
 /**
- * Starts the real subgraph on 127.0.0.1:0 with a fresh (or the given) data
- * folder, on the suite's backend (the folder names its store).
- */
-/**
  * What every test server runs with unless a test says otherwise. Requests
  * wait for their renditions: a pause of a shared machine must not turn an
  * answer into `PROCESSING` (tests of processing off the request set the wait).
@@ -52,7 +48,16 @@ export const TEST_DEFAULTS: Record<string, string> = {
   MEDIA_PROCESSING_WAIT_MS: '120000',
 };
 
-export async function startTestServer(env: Record<string, string> = {}, dataDir = tempDataDir()): Promise<TestServer> {
+/**
+ * Starts the real subgraph on 127.0.0.1:0 with a fresh (or the given) data
+ * folder, on the suite's backend (the folder names its store), with the
+ * pipeline's defaults unless `tuning` says otherwise.
+ */
+export async function startTestServer(
+  env: Record<string, string> = {},
+  dataDir = tempDataDir(),
+  tuning?: PipelineTuning,
+): Promise<TestServer> {
   await prepareStore(dataDir);
   const config = loadConfig({ ...TEST_DEFAULTS, MEDIA_DATA_DIR: dataDir, ...storeEnv(dataDir), ...env });
   // The server logs into memory, where tests can read it (and jest's output stays clean).
@@ -64,7 +69,7 @@ export async function startTestServer(env: Record<string, string> = {}, dataDir 
     },
   });
   const logger = createLogger({ level: env.LOG_LEVEL ?? 'info', format: 'json' }, sink);
-  const server = await startServer(config, { logger });
+  const server = await startServer(config, { logger, tuning });
   const gql = graphqlClient(server.url);
   const logs = () =>
     raw

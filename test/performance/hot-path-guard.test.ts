@@ -35,7 +35,7 @@ describe('the _entities hot path, once warm', () => {
     return res.body.data._entities as { images: unknown[] }[];
   };
 
-  it('reads the store once per kind per request, parses no document again and calls no storage', async () => {
+  it('reads the store once per kind per request, parses and compiles no document again and calls no storage', async () => {
     await fetchEntities(0);
     const before = { reads: { ...t.server.index.reads }, metrics: await scrape(t) };
     for (let round = 1; round <= ROUNDS; round++) {
@@ -52,6 +52,12 @@ describe('the _entities hot path, once warm', () => {
     expect(reads).toEqual({ imagesByProduct: ROUNDS, filesByProduct: ROUNDS });
     // Apollo's document cache answers every repeat: nothing parsed or validated after the first request.
     expect(moved(before.metrics, after.metrics, 'media_graphql_documents_parsed_total')).toBe(0);
+    // The document was compiled once (graphql-jit): every repeat runs the compiled query from its cache.
+    expect(moved(before.metrics, after.metrics, 'media_graphql_executions_total', { path: 'compiled-cache-hit' })).toBe(
+      ROUNDS,
+    );
+    expect(moved(before.metrics, after.metrics, 'media_graphql_executions_total', { path: 'compiled' })).toBe(0);
+    expect(moved(before.metrics, after.metrics, 'media_graphql_executions_total', { path: 'graphql-js' })).toBe(0);
     // URLs are computed, never looked up: no storage call while answering.
     expect(moved(before.metrics, after.metrics, 'media_provider_calls_total', { provider: 'LOCAL' })).toBe(0);
     expect(
@@ -62,12 +68,15 @@ describe('the _entities hot path, once warm', () => {
     ).toBe(ROUNDS);
   });
 
-  it('parses a document the cache has not seen, once', async () => {
+  it('parses and compiles a document the caches have not seen, once', async () => {
     const before = await scrape(t);
     const other = `query Other($r: [_Any!]!) { _entities(representations: $r) { ... on Product { id } } }`;
     for (let i = 0; i < 3; i++) {
       expect((await t.gql(other, { r: [{ __typename: 'Product', id: `new-${i}` }] })).body.errors).toBeUndefined();
     }
-    expect(moved(before, await scrape(t), 'media_graphql_documents_parsed_total')).toBe(1);
+    const after = await scrape(t);
+    expect(moved(before, after, 'media_graphql_documents_parsed_total')).toBe(1);
+    expect(moved(before, after, 'media_graphql_executions_total', { path: 'compiled' })).toBe(1);
+    expect(moved(before, after, 'media_graphql_executions_total', { path: 'compiled-cache-hit' })).toBe(2);
   });
 });

@@ -50,9 +50,17 @@ const TYPES = {
 };
 
 /** The batched reads: one statement each, whatever the number of keys (`= ANY($1)`), prepared once per connection. */
+/**
+ * The record's columns; `variants` as its JSON text, which rows.ts parses once per distinct text (the driver would
+ * parse it again on every read, and every `_entities` call reads the same images).
+ */
+const IMAGE_READ_COLUMNS = IMAGE_INSERT_COLUMNS.map((c) => (c === 'variants' ? 'variants::text AS variants' : c)).join(
+  ', ',
+);
+
 const BATCHED_READS: Record<ReadKind, string> = {
-  imagesByProduct: 'SELECT * FROM images WHERE product_id = ANY($1) ORDER BY ordering, created_at, id',
-  imagesById: 'SELECT * FROM images WHERE id = ANY($1)',
+  imagesByProduct: `SELECT ${IMAGE_READ_COLUMNS} FROM images WHERE product_id = ANY($1) ORDER BY ordering, created_at, id`,
+  imagesById: `SELECT ${IMAGE_READ_COLUMNS} FROM images WHERE id = ANY($1)`,
   filesByProduct: 'SELECT * FROM files WHERE product_id = ANY($1) ORDER BY created_at, id',
   filesById: 'SELECT * FROM files WHERE id = ANY($1)',
 };

@@ -30,6 +30,7 @@ import {
   imageFromRow,
   imageValues,
   patchColumns,
+  rowView,
   type FileRow,
   type ImageRow,
 } from '../rows';
@@ -40,6 +41,10 @@ function toColumnValue(value: unknown): unknown {
   if (value !== null && typeof value === 'object') return JSON.stringify(value);
   return value;
 }
+
+/** Raw rows (arrays in insert-column order) read as {@link ImageRow}s and {@link FileRow}s. */
+const imageRowView = rowView<ImageRow>(IMAGE_INSERT_COLUMNS);
+const fileRowView = rowView<FileRow>(FILE_INSERT_COLUMNS);
 
 const insertSql = (table: string, columns: readonly string[]) =>
   `INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`;
@@ -53,8 +58,12 @@ export class SqliteMediaIndex implements MediaIndex {
   readonly shared = false;
   readonly reads: Record<ReadKind, number> = readCounters();
 
-  /** The batched reads, prepared once: each takes its keys as one JSON array, so one statement serves any count. */
-  private readonly batchedReads: Record<ReadKind, Statement<[string]>>;
+  /**
+   * The batched reads, prepared once: each takes its keys as one JSON array, so one statement serves any count.
+   * They return each row as an array of the record's columns (better-sqlite3's raw mode), read through
+   * {@link imageRowView} and {@link fileRowView}: building an object of named columns per row cost more than the query.
+   */
+  private readonly batchedReads: Record<ReadKind, Statement<[string], unknown[]>>;
 
   /** Opens (creating and migrating if needed) the database file at `path`. */
   static open(path: string): SqliteMediaIndex {
@@ -62,39 +71,47 @@ export class SqliteMediaIndex implements MediaIndex {
   }
 
   constructor(private readonly db: SqliteDatabase) {
-    const prepare = (sql: string) => db.prepare<[string]>(sql);
+    const prepare = (sql: string) => db.prepare<[string], unknown[]>(sql).raw(true);
     const keys = 'SELECT value FROM json_each(?)';
+    const images = `SELECT ${IMAGE_INSERT_COLUMNS.join(', ')} FROM images`;
+    const files = `SELECT ${FILE_INSERT_COLUMNS.join(', ')} FROM files`;
     this.batchedReads = {
-      imagesByProduct: prepare(`SELECT * FROM images WHERE product_id IN (${keys}) ORDER BY ordering, created_at, id`),
-      imagesById: prepare(`SELECT * FROM images WHERE id IN (${keys})`),
-      filesByProduct: prepare(`SELECT * FROM files WHERE product_id IN (${keys}) ORDER BY created_at, id`),
-      filesById: prepare(`SELECT * FROM files WHERE id IN (${keys})`),
+      imagesByProduct: prepare(`${images} WHERE product_id IN (${keys}) ORDER BY ordering, created_at, id`),
+      imagesById: prepare(`${images} WHERE id IN (${keys})`),
+      filesByProduct: prepare(`${files} WHERE product_id IN (${keys}) ORDER BY created_at, id`),
+      filesById: prepare(`${files} WHERE id IN (${keys})`),
     };
   }
 
-  private read<Row>(kind: ReadKind, keys: readonly string[]): Row[] {
+  private read(kind: ReadKind, keys: readonly string[]): unknown[][] {
     this.reads[kind] += 1;
-    return this.batchedReads[kind].all(JSON.stringify(keys)) as Row[];
+    return this.batchedReads[kind].all(JSON.stringify(keys));
   }
 
   async imagesByProductIds(productIds: readonly string[]): Promise<Map<string, ImageRecord[]>> {
-    const rows = this.read<ImageRow>('imagesByProduct', productIds);
-    return groupBy(rows.map(imageFromRow), (image) => image.productId);
+    const rows = this.read('imagesByProduct', productIds);
+    return groupBy(
+      rows.map((row) => imageFromRow(imageRowView(row))),
+      (image) => image.productId,
+    );
   }
 
   async imagesByIds(ids: readonly string[]): Promise<Map<string, ImageRecord>> {
-    const rows = this.read<ImageRow>('imagesById', ids);
-    return new Map(rows.map((row) => [row.id, imageFromRow(row)]));
+    const rows = this.read('imagesById', ids);
+    return new Map(rows.map((row) => imageFromRow(imageRowView(row))).map((image) => [image.id, image]));
   }
 
   async filesByProductIds(productIds: readonly string[]): Promise<Map<string, FileRecord[]>> {
-    const rows = this.read<FileRow>('filesByProduct', productIds);
-    return groupBy(rows.map(fileFromRow), (file) => file.productId);
+    const rows = this.read('filesByProduct', productIds);
+    return groupBy(
+      rows.map((row) => fileFromRow(fileRowView(row))),
+      (file) => file.productId,
+    );
   }
 
   async filesByIds(ids: readonly string[]): Promise<Map<string, FileRecord>> {
-    const rows = this.read<FileRow>('filesById', ids);
-    return new Map(rows.map((row) => [row.id, fileFromRow(row)]));
+    const rows = this.read('filesById', ids);
+    return new Map(rows.map((row) => fileFromRow(fileRowView(row))).map((file) => [file.id, file]));
   }
 
   async getImage(id: string): Promise<ImageRecord | undefined> {
