@@ -113,7 +113,16 @@ export class UploadReceiver {
   ): Promise<UploadOutcome> {
     // The token is judged whole (signed, unexpired, newest for its target, unused) before anything about the body.
     if (!(await this.deps.index.isCurrentUploadToken(grant.target, grant.jti))) {
-      return forbiddenUpload('A newer upload URL was issued for this target; use that one');
+      // The token's record goes with its image or file: say which of the two happened.
+      const target =
+        grant.kind === 'image'
+          ? await this.deps.index.getImage(grant.target)
+          : await this.deps.index.getFile(grant.target);
+      return forbiddenUpload(
+        target
+          ? 'A newer upload URL was issued for this target; use that one'
+          : `The ${grant.kind} this upload URL was for has been deleted`,
+      );
     }
     if (!(await this.deps.index.claimUploadToken(grant.jti, grant.target, grant.exp))) {
       return forbiddenUpload('The upload URL has already been used');

@@ -115,6 +115,7 @@ describe('deleteImage', () => {
     expect((await t.gql(DELETE_IMAGE, { id: image.id })).body.data.deleteImage.userErrors).toEqual([]);
     const put = await putBytes(upload, await makeImage(10, 10));
     expect(put.status).toBe(403);
+    expect(put.body.error.message).toBe('The image this upload URL was for has been deleted');
     expect(await orderOf('del-2')).toEqual([]);
     expect(await storedKeys(t.dataDir, `images/${localId(image.id)}`)).toEqual([]);
   });
@@ -194,6 +195,16 @@ describe('deleteFile', () => {
     expect(await storedKeys(t.dataDir, `files/${localId(file.id)}`)).toEqual([]);
     const again = await t.gql(DELETE_FILE, { id: file.id });
     expect(again.body.data.deleteFile.userErrors).toEqual([expect.objectContaining({ code: 'NOT_FOUND' })]);
+  });
+
+  it("refuses a PUT to a deleted file's upload URL, saying it was deleted, and stores nothing", async () => {
+    const res = await t.gql(REQUEST_FILE_UPLOAD, { input: { productId: 'del-f2', fileName: 'guide.pdf' } });
+    const { file, upload } = res.body.data.requestFileUpload;
+    expect((await t.gql(DELETE_FILE, { id: file.id })).body.data.deleteFile.userErrors).toEqual([]);
+    const put = await putBytes(upload, Buffer.from('%PDF-1.7\n%%EOF\n'));
+    expect(put.status).toBe(403);
+    expect(put.body.error.message).toBe('The file this upload URL was for has been deleted');
+    expect(await storedKeys(t.dataDir, `files/${localId(file.id)}`)).toEqual([]);
   });
 });
 
