@@ -48,6 +48,10 @@ export async function spoolToFile(
   const headChunks: Buffer[] = [];
   let headLength = 0;
   let byteSize = 0;
+  // An error of the source is the sender's doing (cut off, malformed multipart); one of the disk is ours.
+  // Listened for before the file is opened: the sender may fail while it opens.
+  let sourceError: unknown;
+  source.once('error', (err) => (sourceError = err));
   // The descriptor is ours, not the stream's: it stays open until the last early flush is done and the final fsync.
   const fd = await openFile(tempPath, 'wx').catch((err: unknown) => {
     throw isNoSpaceError(err) ? new StorageFullError() : err;
@@ -87,9 +91,6 @@ export async function spoolToFile(
     hash.update(chunk);
     writeBehind();
   });
-  // An error of the source is the sender's doing (cut off, malformed multipart); one of the disk is ours.
-  let sourceError: unknown;
-  source.once('error', (err) => (sourceError = err));
   try {
     await pipeline(source, file);
     await flushing;
